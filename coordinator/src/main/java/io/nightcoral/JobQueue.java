@@ -1,0 +1,600 @@
+package io.nightcoral;
+
+import io.nightcoral.internal.pool.Failure;
+import io.nightcoral.internal.pool.PoolListener;
+import io.nightcoral.internal.pool.Worker;
+import io.nightcoral.internal.store.DeadRow;
+import io.nightcoral.internal.store.JobStore;
+import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.store.StoredJob;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable queue: one thread that owns the store and the dispatch state.
+ *
+ * <p>Callers and workers send it commands; each turn of its loop takes every command waiting, runs
+ * them in one transaction together with the due-timer scan and the dispatch of due jobs to idle
+ * workers, commits once, and only then completes futures and hands jobs to workers. That is the
+ * group commit: many adds and completions share one fsync, and nothing is acknowledged or run
+ * before it is durable. The thread sleeps until the next command or the next due timer.
+ */
+final class JobQueue implements PoolListener {
+  private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
+  private static final int MAX_COMMANDS_PER_TURN = 2_000;
+  private static final long FAULT_PAUSE_MILLIS = 1_000;
+
+  /** Work for the queue's thread, run inside its transaction. */
+  interface Command {
+    void run() throws Exception;
+
+    /** The transaction this command was in failed and was rolled back. */
+    default void fail(Throwable cause) {}
+  }
+
+  /** Work whose result completes a caller's future once committed. */
+  interface Query<T> {
+    T run() throws Exception;
+  }
+
+  private record Running(long id, String payload, int attempts, Worker worker) {}
+
+  private final JobStore store;
+  private final Clock clock;
+  private final int cacheJobs;
+  private final int maxAttempts;
+  private final Backoff backoff;
+  private final Consumer<WorkerPoolError> notifyError;
+  private final Function<String, String> describe;
+  private final IntSupplier poolSize;
+  private final Thread thread;
+
+  private final Object inboxLock = new Object();
+  private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
+  private boolean stopped;
+  private final Map<Long, CompletableFuture<String>> replies = new ConcurrentHashMap<>();
+  private volatile Stats stats;
+
+  // Everything below belongs to the queue's thread.
+  private final ArrayDeque<StoredJob> ready = new ArrayDeque<>();
+  private final Set<Long> readyIds = new HashSet<>();
+  private final Map<Long, Running> running = new HashMap<>();
+  private final Map<Worker, Running> busy = new HashMap<>();
+  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private final List<Runnable> effects = new ArrayList<>();
+  private final List<Running> startedThisTurn = new ArrayList<>();
+  private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
+  private CompletableFuture<Void> drained;
+  private long now;
+  private long horizon;
+  private long nextDue;
+  private boolean mayHaveDue;
+  private long dueRows;
+  private long laterRows;
+  private long deadRows;
+  private long retired;
+  private long died;
+  private long faultUntil;
+  private boolean draining;
+  private boolean stopRequested;
+
+  JobQueue(JobStore store, Clock clock, int cacheJobs, int maxAttempts, Backoff backoff,
+      Consumer<WorkerPoolError> notifyError, Function<String, String> describe, IntSupplier poolSize) {
+    this.store = store;
+    this.clock = clock;
+    this.cacheJobs = cacheJobs;
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+    this.notifyError = notifyError;
+    this.describe = describe;
+    this.poolSize = poolSize;
+    try {
+      recount(clock.millis());
+    } catch (SQLException e) {
+      throw new NightCoralException("cannot read database " + store.name() + ": " + e.getMessage(), e);
+    }
+    publishStats();
+    this.thread = new Thread(this::loop, "nightcoral-queue");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    if (dueRows > 0 || laterRows > 0) {
+      log.info("database {}: recovered {} due jobs and {} timers from an earlier run", store.name(), dueRows, laterRows);
+    }
+    thread.start();
+  }
+
+  // ---- API for callers (any thread) ----
+
+  /** Stores jobs; the future completes with their ids once they are durable. */
+  CompletableFuture<long[]> insert(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
+    return call(() -> {
+      long[] ids = insertNow(jobs);
+      if (replyFutures != null) {
+        effects.add(() -> {
+          for (int i = 0; i < ids.length; i++) {
+            CompletableFuture<String> reply = replyFutures.get(i);
+            long id = ids[i];
+            replies.put(id, reply);
+            reply.whenComplete((r, t) -> replies.remove(id, reply));
+          }
+        });
+      }
+      return ids;
+    });
+  }
+
+  /** Deletes a job that no worker has started. */
+  CompletableFuture<Boolean> delete(long id) {
+    return call(() -> deleteNow(id));
+  }
+
+  /** Completes the next time nothing is due or running. */
+  CompletableFuture<Void> idle() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(() -> idleWaiters.add(f), f);
+    return f;
+  }
+
+  CompletableFuture<List<DeadRow>> deadJobs() {
+    return call(store::deadJobs);
+  }
+
+  CompletableFuture<Boolean> requeueDead(long id) {
+    return call(() -> {
+      if (!store.requeueDead(id, horizon)) {
+        return false;
+      }
+      deadRows--;
+      dueRows++;
+      mayHaveDue = true;
+      return true;
+    });
+  }
+
+  CompletableFuture<Boolean> deleteDead(long id) {
+    return call(() -> {
+      boolean deleted = store.deleteDead(id);
+      if (deleted) {
+        deadRows--;
+      }
+      return deleted;
+    });
+  }
+
+  /** Stops dispatching; the future completes when no job is running. */
+  CompletableFuture<Void> drain() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(() -> {
+      draining = true;
+      drained = f;
+    }, f);
+    return f;
+  }
+
+  /** Ends the loop, fails whatever still waits, and closes the store; waits at most {@code millis}. */
+  void stop(long millis) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(() -> stopRequested = true, f);
+    try {
+      thread.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.error("database {}: the queue thread did not stop within {} ms", store.name(), millis);
+    }
+  }
+
+  Stats stats() {
+    return stats;
+  }
+
+  /** Wakes the loop so it looks at the clock again (tests move an injected clock). */
+  void wake() {
+    submit(() -> {}, new CompletableFuture<>());
+  }
+
+  private <T> CompletableFuture<T> call(Query<T> query) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    submit(() -> {
+      T value = query.run();
+      effects.add(() -> f.complete(value));
+    }, f);
+    return f;
+  }
+
+  private void submit(Command body, CompletableFuture<?> caller) {
+    Command command = new Command() {
+      @Override
+      public void run() throws Exception {
+        body.run();
+      }
+
+      @Override
+      public void fail(Throwable cause) {
+        caller.completeExceptionally(cause instanceof NightCoralException ? cause
+            : new NightCoralException("database " + store.name() + ": " + cause, cause));
+      }
+    };
+    synchronized (inboxLock) {
+      if (stopped) {
+        command.fail(new NightCoralException("NightCoral on " + store.name() + " is closed"));
+        return;
+      }
+      inbox.add(command);
+    }
+  }
+
+  private void submitEvent(Command event) {
+    synchronized (inboxLock) {
+      if (!stopped) {
+        inbox.add(event);
+      }
+    }
+  }
+
+  // ---- events from the pool (pool threads) ----
+
+  @Override
+  public void workerReady(Worker worker) {
+    submitEvent(() -> idle.add(worker));
+  }
+
+  @Override
+  public void jobFinished(Worker worker, long jobId, String reply, List<NewJob> posts) {
+    submitEvent(() -> {
+      Running r = release(worker, jobId);
+      if (r == null) {
+        return;
+      }
+      if (store.delete(jobId).isPresent()) {
+        dueRows--;
+      }
+      insertNow(posts);
+      retired++;
+      effects.add(() -> {
+        if (log.isTraceEnabled()) {
+          log.trace("job {} done by worker {}: {}", jobId, worker.id(), describe.apply(r.payload()));
+        }
+        CompletableFuture<String> f = replies.get(jobId);
+        if (f != null) {
+          f.complete(reply);
+        }
+      });
+    });
+  }
+
+  @Override
+  public void jobFailed(Worker worker, long jobId, Failure failure) {
+    submitEvent(() -> {
+      Running r = release(worker, jobId);
+      if (r != null) {
+        failAttempt(r, failure);
+      }
+    });
+  }
+
+  @Override
+  public void workerDied(Worker worker, String reason, boolean killed) {
+    submitEvent(() -> {
+      idle.remove(worker);
+      died++;
+      Running r = busy.remove(worker);
+      if (r != null) {
+        running.remove(r.id());
+        if (!draining) {
+          failAttempt(r, Failure.of("worker " + worker.id() + " " + reason));
+        }
+      }
+      WorkerPoolError error = new WorkerPoolError(
+          killed ? WorkerPoolError.Kind.WORKER_KILLED : WorkerPoolError.Kind.WORKER_DIED, worker.id(),
+          r == null ? OptionalLong.empty() : OptionalLong.of(r.id()), reason);
+      effects.add(() -> notify(error));
+    });
+  }
+
+  /** Frees the worker and returns what it ran, or null if it was not running {@code jobId}. */
+  private Running release(Worker worker, long jobId) {
+    Running r = busy.get(worker);
+    if (r == null || r.id() != jobId) {
+      log.warn("worker {} answered for job {}, which it was not running", worker.id(), jobId);
+      return null;
+    }
+    busy.remove(worker);
+    running.remove(jobId);
+    idle.add(worker);
+    return r;
+  }
+
+  // ---- the loop ----
+
+  private void loop() {
+    List<Command> batch = new ArrayList<>();
+    while (!stopRequested) {
+      try {
+        awaitCommands(batch);
+        turn(batch);
+      } catch (InterruptedException e) {
+        log.warn("database {}: queue thread interrupted; stopping", store.name());
+        break;
+      } catch (Throwable t) {
+        log.error("database {}: unexpected error in the queue loop", store.name(), t);
+      }
+      batch.clear();
+    }
+    finish();
+  }
+
+  private void awaitCommands(List<Command> batch) throws InterruptedException {
+    long wakeAt = nextDue;
+    if (faultUntil > 0 && mayHaveDue) {
+      wakeAt = Math.min(wakeAt, faultUntil);
+    }
+    Command first;
+    if (wakeAt == Long.MAX_VALUE) {
+      first = inbox.take();
+    } else {
+      long wait = wakeAt - clock.millis();
+      first = wait <= 0 ? inbox.poll() : inbox.poll(wait, TimeUnit.MILLISECONDS);
+    }
+    if (first != null) {
+      batch.add(first);
+      inbox.drainTo(batch, MAX_COMMANDS_PER_TURN - 1);
+    }
+  }
+
+  private void turn(List<Command> batch) {
+    now = clock.millis();
+    effects.clear();
+    startedThisTurn.clear();
+    try {
+      advanceTime();
+      for (Command c : batch) {
+        c.run();
+      }
+      dispatch();
+      store.commit();
+    } catch (Exception e) {
+      log.error("database {}: a transaction of {} commands failed and was rolled back: {}",
+          store.name(), batch.size(), e.toString(), e);
+      recoverFromFault();
+      for (Command c : batch) {
+        c.fail(e);
+      }
+      effects.clear();
+    }
+    publishStats();
+    for (Runnable effect : effects) {
+      try {
+        effect.run();
+      } catch (Throwable t) {
+        log.error("database {}: error after commit", store.name(), t);
+      }
+    }
+    if (dueRows <= 0 && !idleWaiters.isEmpty()) {
+      idleWaiters.forEach(f -> f.complete(null));
+      idleWaiters.clear();
+    }
+    if (drained != null && running.isEmpty()) {
+      drained.complete(null);
+      drained = null;
+    }
+  }
+
+  /** Counts timers that fell due since the last turn; a scan happens only when one is due. */
+  private void advanceTime() throws SQLException {
+    if (now >= nextDue) {
+      long fired = store.countDueBetween(horizon, now);
+      dueRows += fired;
+      laterRows -= fired;
+      if (fired > 0) {
+        mayHaveDue = true;
+      }
+      nextDue = store.nextDueAfter(now);
+    }
+    horizon = Math.max(horizon, now);
+  }
+
+  private long[] insertNow(List<NewJob> jobs) throws SQLException {
+    long[] ids = new long[jobs.size()];
+    for (int i = 0; i < ids.length; i++) {
+      NewJob job = jobs.get(i);
+      long dueAt = job.dueAt() == NewJob.NOW ? horizon : job.dueAt();
+      long id = store.insert(job.payload(), dueAt);
+      ids[i] = id;
+      if (dueAt <= horizon) {
+        dueRows++;
+        if (!mayHaveDue && ready.size() < cacheJobs) {
+          ready.add(new StoredJob(id, job.payload(), dueAt, 0));
+          readyIds.add(id);
+        } else {
+          mayHaveDue = true;
+        }
+      } else {
+        laterRows++;
+        nextDue = Math.min(nextDue, dueAt);
+      }
+    }
+    return ids;
+  }
+
+  private boolean deleteNow(long id) throws SQLException {
+    if (running.containsKey(id)) {
+      return false;
+    }
+    OptionalLong dueAt = store.delete(id);
+    if (dueAt.isEmpty()) {
+      return false;
+    }
+    if (dueAt.getAsLong() <= horizon) {
+      dueRows--;
+    } else {
+      laterRows--;
+    }
+    if (readyIds.remove(id)) {
+      ready.removeIf(j -> j.id() == id);
+    }
+    return true;
+  }
+
+  private void dispatch() throws SQLException {
+    if (draining || now < faultUntil) {
+      return;
+    }
+    faultUntil = 0;
+    while (!idle.isEmpty()) {
+      StoredJob job = nextReady();
+      if (job == null) {
+        return;
+      }
+      if (job.attempts() >= maxAttempts) {
+        // every earlier attempt ended with the whole server going down
+        bury(job.id(), job.attempts(), Failure.of(
+            "NightCoral stopped while the job ran, " + job.attempts() + " times"));
+        continue;
+      }
+      Worker worker = idle.poll();
+      store.markStarted(job.id());
+      Running r = new Running(job.id(), job.payload(), job.attempts() + 1, worker);
+      running.put(job.id(), r);
+      busy.put(worker, r);
+      startedThisTurn.add(r);
+      effects.add(() -> {
+        if (log.isTraceEnabled()) {
+          log.trace("job {} (attempt {}) to worker {}: {}", r.id(), r.attempts(), worker.id(), describe.apply(r.payload()));
+        }
+        worker.run(r.id(), r.payload());
+      });
+    }
+  }
+
+  private StoredJob nextReady() throws SQLException {
+    if (ready.isEmpty() && mayHaveDue) {
+      int limit = cacheJobs + running.size();
+      List<StoredJob> rows = store.loadDue(horizon, limit);
+      for (StoredJob row : rows) {
+        if (!running.containsKey(row.id()) && ready.size() < cacheJobs && readyIds.add(row.id())) {
+          ready.add(row);
+        }
+      }
+      mayHaveDue = rows.size() >= limit;
+    }
+    StoredJob job = ready.poll();
+    if (job != null) {
+      readyIds.remove(job.id());
+    }
+    return job;
+  }
+
+  private void failAttempt(Running r, Failure failure) throws SQLException {
+    if (r.attempts() >= maxAttempts) {
+      bury(r.id(), r.attempts(), failure);
+      return;
+    }
+    long dueAt = now + backoff.delayMillis(r.attempts());
+    store.retryLater(r.id(), dueAt, failure.describe());
+    dueRows--;
+    laterRows++;
+    nextDue = Math.min(nextDue, dueAt);
+    effects.add(() -> log.warn("job {} failed attempt {} of {}, retrying in {} ms: {}",
+        r.id(), r.attempts(), maxAttempts, dueAt - now, headline(failure)));
+  }
+
+  private void bury(long id, int attempts, Failure failure) throws SQLException {
+    store.bury(id, failure.describe(), now);
+    dueRows--;
+    deadRows++;
+    effects.add(() -> {
+      log.error("job {} is dead after {} attempts: {}", id, attempts, headline(failure));
+      CompletableFuture<String> f = replies.get(id);
+      if (f != null) {
+        f.completeExceptionally(
+            new JobFailedException(id, failure.className(), failure.message(), failure.stack()));
+      }
+      notify(new WorkerPoolError(WorkerPoolError.Kind.JOB_DEAD, -1, OptionalLong.of(id), headline(failure)));
+    });
+  }
+
+  private static String headline(Failure failure) {
+    return failure.className().isEmpty() ? failure.message() : failure.className() + ": " + failure.message();
+  }
+
+  private void notify(WorkerPoolError error) {
+    try {
+      notifyError.accept(error);
+    } catch (Throwable t) {
+      log.error("notifyError callback threw", t);
+    }
+  }
+
+  /** After a failed transaction: undo this turn's dispatch and re-read the counts from the database. */
+  private void recoverFromFault() {
+    store.rollback();
+    for (Running r : startedThisTurn) {
+      running.remove(r.id());
+      busy.remove(r.worker());
+      idle.add(r.worker());
+    }
+    ready.clear();
+    readyIds.clear();
+    faultUntil = now + FAULT_PAUSE_MILLIS;
+    try {
+      recount(now);
+    } catch (SQLException e) {
+      mayHaveDue = true;
+      log.error("database {}: cannot re-read counts: {}", store.name(), e.toString());
+    }
+  }
+
+  private void recount(long at) throws SQLException {
+    horizon = Math.max(horizon, at);
+    dueRows = store.countDue(horizon);
+    laterRows = store.countLater(horizon);
+    deadRows = store.countDead();
+    nextDue = store.nextDueAfter(horizon);
+    mayHaveDue = dueRows > 0;
+    store.commit();
+  }
+
+  private void publishStats() {
+    stats = new Stats(poolSize.getAsInt(), idle.size(), Math.max(0, dueRows - running.size()), running.size(),
+        retired, died, laterRows, deadRows);
+  }
+
+  private void finish() {
+    List<Command> left = new ArrayList<>();
+    synchronized (inboxLock) {
+      stopped = true;
+      inbox.drainTo(left);
+    }
+    NightCoralException closed = new NightCoralException("NightCoral on " + store.name() + " is closed");
+    left.forEach(c -> c.fail(closed));
+    idleWaiters.forEach(f -> f.completeExceptionally(closed));
+    if (drained != null) {
+      drained.complete(null);
+    }
+    replies.values().forEach(f -> f.completeExceptionally(closed));
+    store.close();
+    log.info("database {}: closed", store.name());
+  }
+}

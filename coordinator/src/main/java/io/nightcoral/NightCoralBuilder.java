@@ -1,0 +1,247 @@
+package io.nightcoral;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Configures a {@link NightCoral}; every option has a default except {@link #databaseFile}.
+ * A bad value fails at once with a message naming the option. Not thread-safe.
+ *
+ * @param <J> the job type
+ */
+public final class NightCoralBuilder<J> {
+  /** Default for {@link #cacheJobs}. */
+  public static final int DEFAULT_CACHE_JOBS = 50;
+  /** Default for {@link #pingFrequency}. */
+  public static final Duration DEFAULT_PING_FREQUENCY = Duration.ofSeconds(60);
+  /** Default for {@link #pingTimeout}. */
+  public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(30);
+  /** Default for {@link #replyTimeout}. */
+  public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(30);
+  /** Default for {@link #workerDeathThreshold}. */
+  public static final int DEFAULT_WORKER_DEATH_THRESHOLD = 10;
+  /** Default for {@link #workerDeathDuration}. */
+  public static final Duration DEFAULT_WORKER_DEATH_DURATION = Duration.ofSeconds(15);
+  /** Default for {@link #maxAttempts}. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** Default first delay of {@link #retryBackoff}. */
+  public static final Duration DEFAULT_RETRY_FIRST = Duration.ofSeconds(1);
+  /** Default longest delay of {@link #retryBackoff}. */
+  public static final Duration DEFAULT_RETRY_MAX = Duration.ofHours(1);
+  /** Default for {@link #closeTimeout}. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default for {@link #workerJvmOptions}: small-footprint flags for each child. */
+  public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
+      "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m",
+      "-XX:-UsePerfData");
+
+  final JobCodec<J> codec;
+  final String jobTypeName;
+  String databaseFile;
+  String workerConfigJson = "null";
+  int cacheJobs = DEFAULT_CACHE_JOBS;
+  Consumer<WorkerPoolError> notifyError = e -> {};
+  Function<J, String> describeJob;
+  Duration pingFrequency = DEFAULT_PING_FREQUENCY;
+  Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+  Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+  int workerDeathThreshold = DEFAULT_WORKER_DEATH_THRESHOLD;
+  Duration workerDeathDuration = DEFAULT_WORKER_DEATH_DURATION;
+  FakeWorker<J> fakeWorker;
+  Function<J, J> localHandler;
+  final List<Path> workerClasspath = new ArrayList<>();
+  List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
+  Duration jobTimeout;
+  int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  Duration retryFirst = DEFAULT_RETRY_FIRST;
+  Duration retryMax = DEFAULT_RETRY_MAX;
+  Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+  Clock clock = Clock.systemUTC();
+
+  NightCoralBuilder(JobCodec<J> codec, String jobTypeName) {
+    this.codec = codec;
+    this.jobTypeName = jobTypeName;
+    this.describeJob = codec::encode;
+  }
+
+  /** The SQLite file for jobs and timers (created with its folder if needed); {@code ":memory:"} keeps nothing. */
+  public NightCoralBuilder<J> databaseFile(String file) {
+    Objects.requireNonNull(file, "databaseFile");
+    if (file.isBlank()) {
+      throw new IllegalArgumentException("databaseFile must not be blank");
+    }
+    this.databaseFile = file;
+    return this;
+  }
+
+  /** The SQLite file for jobs and timers (created with its folder if needed). */
+  public NightCoralBuilder<J> databaseFile(Path file) {
+    return databaseFile(Objects.requireNonNull(file, "databaseFile").toString());
+  }
+
+  /** An object sent as JSON to each child's {@code setup}; null for none. */
+  public NightCoralBuilder<J> workerConfig(Object config) {
+    try {
+      this.workerConfigJson = JobCodec.JSON.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("workerConfig cannot be written as JSON: " + e.getOriginalMessage(), e);
+    }
+    return this;
+  }
+
+  /** How many due jobs the queue reads from the database at a time (default 50). */
+  public NightCoralBuilder<J> cacheJobs(int jobs) {
+    this.cacheJobs = positive(jobs, "cacheJobs");
+    return this;
+  }
+
+  /** Called (on a NightCoral thread) when a worker dies or is killed, a job goes dead, or the pool stops. */
+  public NightCoralBuilder<J> notifyError(Consumer<WorkerPoolError> callback) {
+    this.notifyError = Objects.requireNonNull(callback, "notifyError");
+    return this;
+  }
+
+  /** How a job is written in trace logs (default: its stored text). */
+  public NightCoralBuilder<J> describeJob(Function<J, String> describe) {
+    this.describeJob = Objects.requireNonNull(describe, "describeJob");
+    return this;
+  }
+
+  /** How often each child is pinged (default 60 s). */
+  public NightCoralBuilder<J> pingFrequency(Duration frequency) {
+    this.pingFrequency = positive(frequency, "pingFrequency");
+    return this;
+  }
+
+  /** How long a child may take to answer a ping before it is killed (default 30 s). */
+  public NightCoralBuilder<J> pingTimeout(Duration timeout) {
+    this.pingTimeout = positive(timeout, "pingTimeout");
+    return this;
+  }
+
+  /** How long {@link QueuedQueryJob#reply()} waits before failing (default 30 s); the job is not cancelled. */
+  public NightCoralBuilder<J> replyTimeout(Duration timeout) {
+    this.replyTimeout = positive(timeout, "replyTimeout");
+    return this;
+  }
+
+  /** How many worker deaths within {@link #workerDeathDuration} stop the pool (default 10). */
+  public NightCoralBuilder<J> workerDeathThreshold(int deaths) {
+    this.workerDeathThreshold = positive(deaths, "workerDeathThreshold");
+    return this;
+  }
+
+  /** The window for {@link #workerDeathThreshold} (default 15 s). */
+  public NightCoralBuilder<J> workerDeathDuration(Duration window) {
+    this.workerDeathDuration = positive(window, "workerDeathDuration");
+    return this;
+  }
+
+  /** Runs jobs inline through {@code worker} instead of in child processes (for tests). */
+  public NightCoralBuilder<J> fakeWorker(FakeWorker<J> worker) {
+    this.fakeWorker = Objects.requireNonNull(worker, "fakeWorker");
+    return this;
+  }
+
+  /** Sees each job a handler posts; returns the job to queue, or null if it handled it here. */
+  public NightCoralBuilder<J> localHandler(Function<J, J> handler) {
+    this.localHandler = Objects.requireNonNull(handler, "localHandler");
+    return this;
+  }
+
+  /** Extra class-path entries for the children, such as the handler jar (added to the server's own). */
+  public NightCoralBuilder<J> workerClasspath(Path... entries) {
+    for (Path entry : Objects.requireNonNull(entries, "workerClasspath")) {
+      workerClasspath.add(Objects.requireNonNull(entry, "workerClasspath entry"));
+    }
+    return this;
+  }
+
+  /** The JVM options of each child, replacing {@link #DEFAULT_WORKER_JVM_OPTIONS}. */
+  public NightCoralBuilder<J> workerJvmOptions(List<String> options) {
+    Objects.requireNonNull(options, "workerJvmOptions");
+    options.forEach(o -> Objects.requireNonNull(o, "workerJvmOptions entry"));
+    this.workerJvmOptions = List.copyOf(options);
+    return this;
+  }
+
+  /** A job running longer than this has its child killed, and the attempt fails (default: no limit). */
+  public NightCoralBuilder<J> jobTimeout(Duration timeout) {
+    this.jobTimeout = positive(timeout, "jobTimeout");
+    return this;
+  }
+
+  /** Failed attempts before a job is set aside as dead (default 3; 1 retires on the first error). */
+  public NightCoralBuilder<J> maxAttempts(int attempts) {
+    this.maxAttempts = positive(attempts, "maxAttempts");
+    return this;
+  }
+
+  /** The delay before a failed job runs again: {@code first}, doubling up to {@code max}, with jitter. */
+  public NightCoralBuilder<J> retryBackoff(Duration first, Duration max) {
+    positive(first, "retryBackoff first");
+    positive(max, "retryBackoff max");
+    if (max.compareTo(first) < 0) {
+      throw new IllegalArgumentException("retryBackoff max (" + max + ") is shorter than first (" + first + ")");
+    }
+    this.retryFirst = first;
+    this.retryMax = max;
+    return this;
+  }
+
+  /** How long {@link NightCoral#close()} lets running jobs finish (default 10 s). */
+  public NightCoralBuilder<J> closeTimeout(Duration timeout) {
+    this.closeTimeout = positive(timeout, "closeTimeout");
+    return this;
+  }
+
+  /** The clock for due times (tests move it); package-private on purpose. */
+  NightCoralBuilder<J> clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Opens (or creates) the database, recovers the jobs an earlier run left, and returns the
+   * instance; no worker runs until {@link NightCoral#launch}.
+   */
+  public NightCoral<J> build() {
+    if (databaseFile == null) {
+      throw new IllegalStateException("databaseFile is required");
+    }
+    return new NightCoral<>(this);
+  }
+
+  private static int positive(int value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "database=" + databaseFile + ", jobs=" + jobTypeName + ", cacheJobs=" + cacheJobs
+        + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryFirst + ".." + retryMax
+        + ", jobTimeout=" + (jobTimeout == null ? "none" : jobTimeout) + ", replyTimeout=" + replyTimeout
+        + ", pingFrequency=" + pingFrequency + ", pingTimeout=" + pingTimeout
+        + ", workerDeath=" + workerDeathThreshold + " in " + workerDeathDuration
+        + ", closeTimeout=" + closeTimeout + ", fakeWorker=" + (fakeWorker != null)
+        + ", workerClasspath=" + workerClasspath + ", workerJvmOptions=" + workerJvmOptions;
+  }
+}

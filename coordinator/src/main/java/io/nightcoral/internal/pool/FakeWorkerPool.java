@@ -1,0 +1,114 @@
+package io.nightcoral.internal.pool;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Workers that run each job inline on a thread of this process, through a callback. */
+public final class FakeWorkerPool implements WorkerPool {
+  private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
+
+  /** The callback: the job's stored text in, the reply's text (or null) out. */
+  @FunctionalInterface
+  public interface Handler {
+    /** Runs one job. */
+    String handle(String payload) throws Exception;
+  }
+
+  private final Handler handler;
+  private final PoolListener listener;
+  private final List<FakeWorker> workers = new ArrayList<>();
+
+  /** Creates a pool that will run jobs through {@code handler}. */
+  public FakeWorkerPool(Handler handler, PoolListener listener) {
+    this.handler = handler;
+    this.listener = listener;
+  }
+
+  @Override
+  public synchronized void start(int count) {
+    for (int i = 0; i < count; i++) {
+      FakeWorker worker = new FakeWorker(workers.size() + 1);
+      workers.add(worker);
+      worker.thread.start();
+      listener.workerReady(worker);
+    }
+  }
+
+  @Override
+  public synchronized int size() {
+    return workers.size();
+  }
+
+  @Override
+  public void shutdown(Duration grace) {
+    List<FakeWorker> all;
+    synchronized (this) {
+      all = new ArrayList<>(workers);
+      workers.clear();
+    }
+    for (FakeWorker w : all) {
+      w.thread.interrupt();
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (FakeWorker w : all) {
+      try {
+        TimeUnit.NANOSECONDS.timedJoin(w.thread, Math.max(1, deadline - System.nanoTime()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (w.thread.isAlive()) {
+        log.warn("fake worker {} did not stop within {}; abandoning its thread", w.id, grace);
+      }
+    }
+  }
+
+  private record Task(long jobId, String payload) {}
+
+  private final class FakeWorker implements Worker {
+    private final int id;
+    private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final Thread thread;
+
+    FakeWorker(int id) {
+      this.id = id;
+      this.thread = new Thread(this::loop, "nightcoral-fake-worker-" + id);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public int id() {
+      return id;
+    }
+
+    @Override
+    public void run(long jobId, String payload) {
+      tasks.add(new Task(jobId, payload));
+    }
+
+    private void loop() {
+      while (!Thread.currentThread().isInterrupted()) {
+        Task task;
+        try {
+          task = tasks.take();
+        } catch (InterruptedException e) {
+          return;
+        }
+        try {
+          String reply = handler.handle(task.payload());
+          listener.jobFinished(this, task.jobId(), reply, List.of());
+        } catch (InterruptedException e) {
+          return; // shut down mid-job: the job stays stored and runs at the next start
+        } catch (Throwable t) {
+          listener.jobFailed(this, task.jobId(), Failure.of(t));
+        }
+      }
+    }
+  }
+}

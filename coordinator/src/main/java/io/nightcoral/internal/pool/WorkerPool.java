@@ -1,0 +1,15 @@
+package io.nightcoral.internal.pool;
+
+import java.time.Duration;
+
+/** A set of workers that run jobs: child processes, or the inline fake. */
+public interface WorkerPool {
+  /** Starts {@code count} workers and returns once each is ready, or throws and leaves none running. */
+  void start(int count);
+
+  /** Workers currently alive. */
+  int size();
+
+  /** Stops every worker, waiting at most {@code grace} for them to exit before killing them. */
+  void shutdown(Duration grace);
+}

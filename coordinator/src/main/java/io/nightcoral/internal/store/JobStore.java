@@ -1,0 +1,314 @@
+package io.nightcoral.internal.store;
+
+import io.nightcoral.NightCoralException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * All of NightCoral's SQL: one SQLite connection in WAL mode, used by one thread at a time.
+ *
+ * <p>The caller groups work into transactions with {@link #commit()} and {@link #rollback()};
+ * every other method runs inside the current transaction.
+ */
+public final class JobStore implements AutoCloseable {
+  /** The schema version this code reads and writes ({@code PRAGMA user_version}). */
+  public static final int SCHEMA_VERSION = 1;
+
+  private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private final String name;
+  private final Connection db;
+  private final PreparedStatement insert;
+  private final PreparedStatement delete;
+  private final PreparedStatement markStarted;
+  private final PreparedStatement retryLater;
+  private final PreparedStatement loadDue;
+
+  private JobStore(String name, Connection db) throws SQLException {
+    this.name = name;
+    this.db = db;
+    insert = db.prepareStatement("INSERT INTO jobs (payload, due_at) VALUES (?, ?) RETURNING id");
+    delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
+    markStarted = db.prepareStatement("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?");
+    retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
+    loadDue = db.prepareStatement(
+        "SELECT id, payload, due_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
+  }
+
+  /**
+   * Opens (creating if needed) the database at {@code file}, or {@code ":memory:"}; {@code synchronous}
+   * is {@code FULL} or {@code NORMAL}.
+   */
+  public static JobStore open(String file, String synchronous) {
+    boolean memory = file.equals(":memory:");
+    if (!memory) {
+      checkIsSqliteOrEmpty(Path.of(file));
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    config.setBusyTimeout(5_000);
+    try {
+      Connection db = config.createConnection("jdbc:sqlite:" + file);
+      try {
+        db.setAutoCommit(false);
+        migrate(file, db);
+        db.commit();
+        return new JobStore(file, db);
+      } catch (SQLException | RuntimeException e) {
+        db.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new NightCoralException("cannot open database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkIsSqliteOrEmpty(Path file) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("database path " + file + " is not a regular file");
+    }
+    byte[] head = new byte[SQLITE_HEADER.length];
+    int read;
+    try (InputStream in = Files.newInputStream(file)) {
+      read = in.readNBytes(head, 0, head.length);
+    } catch (IOException e) {
+      throw new NightCoralException("cannot read database " + file + ": " + e, e);
+    }
+    if (read > 0 && !Arrays.equals(head, SQLITE_HEADER)) {
+      throw new NightCoralException("database " + file + " is not a SQLite database; it was left untouched");
+    }
+  }
+
+  private static void migrate(String file, Connection db) throws SQLException {
+    int version;
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      version = rs.getInt(1);
+    }
+    if (version == SCHEMA_VERSION) {
+      return;
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new NightCoralException("database " + file + " has schema version " + version
+          + ", newer than this NightCoral understands (" + SCHEMA_VERSION + ")");
+    }
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
+      if (rs.getInt(1) > 0) {
+        throw new NightCoralException("database " + file + " holds tables that are not NightCoral's; it was left untouched");
+      }
+    }
+    try (Statement st = db.createStatement()) {
+      for (String sql : schemaStatements()) {
+        st.executeUpdate(sql);
+      }
+      st.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+    }
+  }
+
+  private static List<String> schemaStatements() {
+    String text;
+    try (InputStream in = JobStore.class.getResourceAsStream("schema-" + SCHEMA_VERSION + ".sql")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("schema resource missing", e);
+    }
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : text.split("\n")) {
+      if (line.strip().startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (line.strip().endsWith(";")) {
+        statements.add(current.toString());
+        current.setLength(0);
+      }
+    }
+    return statements;
+  }
+
+  /** The database's name as the user gave it, for messages. */
+  public String name() {
+    return name;
+  }
+
+  /** Inserts a job and returns its new id (ids are never reused). */
+  public long insert(String payload, long dueAt) throws SQLException {
+    insert.setString(1, payload);
+    insert.setLong(2, dueAt);
+    try (ResultSet rs = insert.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Deletes a job; returns the due time it had, or empty if there was no such job. */
+  public OptionalLong delete(long id) throws SQLException {
+    delete.setLong(1, id);
+    try (ResultSet rs = delete.executeQuery()) {
+      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+    }
+  }
+
+  /** Records that an attempt of the job starts. */
+  public void markStarted(long id) throws SQLException {
+    markStarted.setLong(1, id);
+    markStarted.executeUpdate();
+  }
+
+  /** Makes a failed job due again at {@code dueAt}, keeping its error. */
+  public void retryLater(long id, long dueAt, String error) throws SQLException {
+    retryLater.setLong(1, dueAt);
+    retryLater.setString(2, error);
+    retryLater.setLong(3, id);
+    retryLater.executeUpdate();
+  }
+
+  /** Moves a job to the dead jobs with its last error; returns false if there was no such job. */
+  public boolean bury(long id, String error, long now) throws SQLException {
+    int moved;
+    try (PreparedStatement st = db.prepareStatement(
+        "INSERT INTO dead_jobs (id, payload, attempts, last_error, died_at) "
+            + "SELECT id, payload, attempts, ?, ? FROM jobs WHERE id = ?")) {
+      st.setString(1, error);
+      st.setLong(2, now);
+      st.setLong(3, id);
+      moved = st.executeUpdate();
+    }
+    delete(id);
+    return moved > 0;
+  }
+
+  /** Up to {@code limit} jobs due by {@code horizon}, earliest first. */
+  public List<StoredJob> loadDue(long horizon, int limit) throws SQLException {
+    loadDue.setLong(1, horizon);
+    loadDue.setInt(2, limit);
+    List<StoredJob> jobs = new ArrayList<>();
+    try (ResultSet rs = loadDue.executeQuery()) {
+      while (rs.next()) {
+        jobs.add(new StoredJob(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4)));
+      }
+    }
+    return jobs;
+  }
+
+  /** How many jobs fall due in {@code (after, upTo]}. */
+  public long countDueBetween(long after, long upTo) throws SQLException {
+    return queryLong("SELECT count(*) FROM jobs WHERE due_at > ? AND due_at <= ?", after, upTo);
+  }
+
+  /** How many jobs are due by {@code horizon}. */
+  public long countDue(long horizon) throws SQLException {
+    return queryLong("SELECT count(*) FROM jobs WHERE due_at <= ?", horizon);
+  }
+
+  /** How many jobs are due after {@code horizon} (timers and retries waiting). */
+  public long countLater(long horizon) throws SQLException {
+    return queryLong("SELECT count(*) FROM jobs WHERE due_at > ?", horizon);
+  }
+
+  /** The earliest due time after {@code horizon}, or {@link Long#MAX_VALUE} if none. */
+  public long nextDueAfter(long horizon) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement("SELECT min(due_at) FROM jobs WHERE due_at > ?")) {
+      st.setLong(1, horizon);
+      try (ResultSet rs = st.executeQuery()) {
+        long min = rs.getLong(1);
+        return rs.wasNull() ? Long.MAX_VALUE : min;
+      }
+    }
+  }
+
+  /** How many dead jobs there are. */
+  public long countDead() throws SQLException {
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM dead_jobs")) {
+      return rs.getLong(1);
+    }
+  }
+
+  /** Every dead job, oldest death first. */
+  public List<DeadRow> deadJobs() throws SQLException {
+    List<DeadRow> rows = new ArrayList<>();
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT id, payload, attempts, last_error, died_at FROM dead_jobs ORDER BY died_at, id")) {
+      while (rs.next()) {
+        rows.add(new DeadRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5)));
+      }
+    }
+    return rows;
+  }
+
+  /** Moves a dead job back into the queue, due at {@code dueAt} with no attempts; false if none. */
+  public boolean requeueDead(long id, long dueAt) throws SQLException {
+    int moved;
+    try (PreparedStatement st = db.prepareStatement(
+        "INSERT INTO jobs (id, payload, due_at, attempts) SELECT id, payload, ?, 0 FROM dead_jobs WHERE id = ?")) {
+      st.setLong(1, dueAt);
+      st.setLong(2, id);
+      moved = st.executeUpdate();
+    }
+    return moved > 0 && deleteDead(id);
+  }
+
+  /** Deletes a dead job; false if there was none. */
+  public boolean deleteDead(long id) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement("DELETE FROM dead_jobs WHERE id = ?")) {
+      st.setLong(1, id);
+      return st.executeUpdate() > 0;
+    }
+  }
+
+  private long queryLong(String sql, long a, long... more) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement(sql)) {
+      st.setLong(1, a);
+      for (int i = 0; i < more.length; i++) {
+        st.setLong(i + 2, more[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Commits the current transaction durably. */
+  public void commit() throws SQLException {
+    db.commit();
+  }
+
+  /** Abandons the current transaction. */
+  public void rollback() {
+    try {
+      db.rollback();
+    } catch (SQLException ignored) {
+      // a failed rollback leaves SQLite to roll back on its own
+    }
+  }
+
+  /** Closes the connection (uncommitted work is rolled back). */
+  @Override
+  public void close() {
+    try {
+      db.close();
+    } catch (SQLException ignored) {
+      // closing is best effort
+    }
+  }
+}

@@ -1,0 +1,24 @@
+-- NightCoral schema, version 1 (PRAGMA user_version = 1).
+-- Upgrade notes: every later version gets its own schema-N.sql that upgrades from N-1,
+-- and a line here saying what changed.
+--
+-- jobs: every job not yet finished. A row with due_at in the future is a timer (or a job
+-- waiting out its retry backoff); a row whose due_at has passed is queued or running.
+-- attempts counts started attempts and is written before each attempt starts.
+CREATE TABLE jobs (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  payload    TEXT    NOT NULL,
+  due_at     INTEGER NOT NULL,  -- epoch millis
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+CREATE INDEX jobs_by_due ON jobs (due_at);
+
+-- dead_jobs: jobs set aside after maxAttempts failed attempts; they keep their job id.
+CREATE TABLE dead_jobs (
+  id         INTEGER PRIMARY KEY,
+  payload    TEXT    NOT NULL,
+  attempts   INTEGER NOT NULL,
+  last_error TEXT,
+  died_at    INTEGER NOT NULL  -- epoch millis
+);

@@ -1,0 +1,122 @@
+package io.nightcoral;
+
+import static io.nightcoral.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+class TimerTest {
+  private static final Logger log = LoggerFactory.getLogger(TimerTest.class);
+
+  @TempDir Path dir;
+
+  private NightCoralBuilder<TestJob> builder() {
+    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("timers.db"));
+  }
+
+  @Test
+  void timersFireOnTimeAndNeverEarly() throws Exception {
+    Map<Integer, Long> firedAt = new ConcurrentHashMap<>();
+    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
+      firedAt.put(job.value(), System.currentTimeMillis());
+      return null;
+    }).build()) {
+      nc.launch("unused", 2);
+      Map<Integer, Long> dueAt = new ConcurrentHashMap<>();
+      for (int i = 0; i < 20; i++) {
+        long delay = 50 + 10L * i;
+        long due = System.currentTimeMillis() + delay;
+        nc.addTimer(Duration.ofMillis(delay), new TestJob("timer", i));
+        dueAt.put(i, due);
+      }
+      assertEquals(20, nc.stats().timers());
+      await().until(() -> firedAt.size() == 20);
+      List<Long> lateness = new ArrayList<>();
+      dueAt.forEach((i, due) -> lateness.add(firedAt.get(i) - due));
+      Collections.sort(lateness);
+      log.info("timer lateness in ms, sorted: {}", lateness);
+      assertTrue(lateness.get(0) >= 0, "a timer fired early: " + lateness);
+      assertTrue(lateness.get(lateness.size() - 1) < 1_000, "a timer fired very late: " + lateness);
+      assertEquals(0, nc.stats().timers());
+    }
+  }
+
+  @Test
+  void aTimerThatFellDueWhileTheServerWasDownFiresAtStart() throws Exception {
+    try (NightCoral<TestJob> nc = builder().build()) {
+      nc.addTimer(Duration.ofMillis(1), new TestJob("missed", 1));
+      nc.addTimer(Duration.ofHours(1), new TestJob("later", 2));
+    }
+    Map<Integer, Integer> seen = new ConcurrentHashMap<>();
+    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
+      seen.merge(job.value(), 1, Integer::sum);
+      return null;
+    }).build()) {
+      nc.launch("unused", 1);
+      await().until(() -> seen.containsKey(1));
+      Await.get(nc.idle());
+      assertEquals(Map.of(1, 1), seen);
+      assertEquals(1, nc.stats().timers());
+    }
+  }
+
+  @Test
+  void aTimerInThePastFiresAtOnceAndDeleteCancelsAPendingTimer() throws Exception {
+    Map<Integer, Integer> seen = new ConcurrentHashMap<>();
+    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
+      seen.merge(job.value(), 1, Integer::sum);
+      return null;
+    }).build()) {
+      nc.launch("unused", 1);
+      QueuedJob cancelled = nc.addTimer(Duration.ofMillis(300), new TestJob("cancelled", 1));
+      nc.addTimerAt(Instant.now().minusSeconds(60), new TestJob("past", 2));
+      nc.addTimer(Duration.ZERO, new TestJob("now", 3));
+      assertTrue(cancelled.delete());
+      await().until(() -> seen.size() == 2);
+      QueuedJob marker = nc.addTimer(Duration.ofMillis(400), new TestJob("marker", 4));
+      await().until(() -> seen.containsKey(4));
+      assertFalse(marker.delete());
+      assertEquals(Map.of(2, 1, 3, 1, 4, 1), seen);
+      assertEquals(0, nc.stats().timers());
+    }
+  }
+
+  @Test
+  void timersFollowTheInjectedClock() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    Map<Integer, Integer> seen = new ConcurrentHashMap<>();
+    try (NightCoral<TestJob> nc = builder().clock(clock).fakeWorker(job -> {
+      seen.merge(job.value(), 1, Integer::sum);
+      return null;
+    }).build()) {
+      nc.launch("unused", 1);
+      nc.addTimer(Duration.ofHours(1), new TestJob("hour", 1));
+      nc.addTimer(Duration.ofDays(1), new TestJob("day", 2));
+      clock.advance(Duration.ofMinutes(59));
+      nc.runDueWork();
+      Await.get(nc.idle());
+      assertTrue(seen.isEmpty());
+      clock.advance(Duration.ofMinutes(1));
+      nc.runDueWork();
+      await().until(() -> seen.containsKey(1));
+      assertEquals(1, nc.stats().timers());
+      clock.advance(Duration.ofDays(1));
+      nc.runDueWork();
+      await().until(() -> seen.containsKey(2));
+      assertEquals(Map.of(1, 1, 2, 1), seen);
+    }
+  }
+}
