@@ -313,6 +313,15 @@ final class JobQueue implements PoolListener {
     });
   }
 
+  @Override
+  public void poolStopped(String why) {
+    submitEvent(() -> effects.add(() -> {
+      NightCoralException stoppedPool = new NightCoralException(why);
+      replies.values().forEach(f -> f.completeExceptionally(stoppedPool));
+      notify(new WorkerPoolError(WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
+    }));
+  }
+
   /** Frees the worker and returns what it ran, or null if it was not running {@code jobId}. */
   private Running release(Worker worker, long jobId) {
     Running r = busy.get(worker);

@@ -1,6 +1,8 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.pool.ChildCommand;
 import io.nightcoral.internal.pool.FakeWorkerPool;
+import io.nightcoral.internal.pool.ProcessPool;
 import io.nightcoral.internal.pool.WorkerPool;
 import io.nightcoral.internal.store.DatabaseLock;
 import io.nightcoral.internal.store.DeadRow;
@@ -49,6 +51,7 @@ public final class NightCoral<J> implements AutoCloseable {
   private final JobQueue queue;
   private final ScheduledThreadPoolExecutor timeouts;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread exitHook = new Thread(this::stopWorkersAtExit, "nightcoral-exit");
   private WorkerPool pool;
 
   /** Starts a builder for jobs of {@code jobType}, stored as JSON through Jackson. */
@@ -121,6 +124,7 @@ public final class NightCoral<J> implements AutoCloseable {
       WorkerPool created = createPool(handlerClassName);
       created.start(count);
       pool = created;
+      Runtime.getRuntime().addShutdownHook(exitHook);
     }
     queue.wake();
   }
@@ -138,7 +142,25 @@ public final class NightCoral<J> implements AutoCloseable {
         return reply == null ? null : codec.encode(reply);
       }, queue);
     }
-    throw new NightCoralException("child process workers are not available yet; configure a fakeWorker");
+    ProcessPool.Settings settings = new ProcessPool.Settings(
+        ChildCommand.of(config.workerJvmOptions, config.workerClasspath), handlerClassName,
+        config.workerConfigJson, config.pingFrequency, config.pingTimeout, config.jobTimeout,
+        config.workerDeathThreshold, config.workerDeathDuration);
+    return new ProcessPool(settings, queue, clock, this::localHandler);
+  }
+
+  /** Runs the builder's localHandler on a posted job's text: the text to store, or null. */
+  private String localHandler(String payload) {
+    if (config.localHandler == null) {
+      return payload;
+    }
+    try {
+      J kept = config.localHandler.apply(codec.decode(payload));
+      return kept == null ? null : codec.encode(kept);
+    } catch (RuntimeException e) {
+      log.error("localHandler threw on a posted job; storing the job as posted", e);
+      return payload;
+    }
   }
 
   private int poolSize() {
@@ -255,10 +277,23 @@ public final class NightCoral<J> implements AutoCloseable {
     }
     if (p != null) {
       p.shutdown(config.closeTimeout);
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitHook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting; the hook is running or about to
+      }
     }
     queue.stop(STORE_WAIT.toMillis());
     timeouts.shutdownNow();
     releaseLock();
+  }
+
+  /** On an orderly JVM exit the children stop with it (a {@code kill -9} ends them through stdin EOF). */
+  private void stopWorkersAtExit() {
+    WorkerPool p = pool;
+    if (p != null && !closed.get()) {
+      p.shutdown(Duration.ofSeconds(1));
+    }
   }
 
   private void releaseLock() {

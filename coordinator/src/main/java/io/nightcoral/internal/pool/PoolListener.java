@@ -16,4 +16,7 @@ public interface PoolListener {
 
   /** The worker is gone (its process has exited); whatever it was running failed. */
   void workerDied(Worker worker, String reason, boolean killed);
+
+  /** Too many workers died too fast and the pool stopped for good; {@code why} says so. */
+  void poolStopped(String why);
 }

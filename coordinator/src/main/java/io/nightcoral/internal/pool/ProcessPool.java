@@ -1,0 +1,281 @@
+package io.nightcoral.internal.pool;
+
+import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.protocol.Frames;
+import io.nightcoral.protocol.PostedJob;
+import io.nightcoral.protocol.Reply;
+import io.nightcoral.protocol.Setup;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Worker children: starts them, pings them, enforces job deadlines, and replaces the ones that die
+ * (after they have exited), with a growing delay for children that die while starting. Too many
+ * deaths too fast stop the pool.
+ */
+public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
+  private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
+  private static final Duration START_LIMIT = Duration.ofSeconds(60);
+  private static final long FIRST_RESTART_DELAY_MILLIS = 100;
+  private static final long MAX_RESTART_DELAY_MILLIS = 30_000;
+
+  /** How the children are started and watched. */
+  public record Settings(List<String> command, String handlerClass, String configJson, Duration pingFrequency,
+      Duration pingTimeout, Duration jobTimeout, int deathThreshold, Duration deathWindow) {}
+
+  private final Settings settings;
+  private final PoolListener listener;
+  private final Clock clock;
+  private final UnaryOperator<String> localHandler;
+  private final ScheduledThreadPoolExecutor timer;
+  private final Map<Integer, WorkerProcess> workers = new ConcurrentHashMap<>();
+  private final Map<WorkerProcess, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
+  private final Map<WorkerProcess, Long> pingsUnanswered = new ConcurrentHashMap<>();
+  private final AtomicLong pingIds = new AtomicLong();
+  private final ArrayDeque<Long> recentDeaths = new ArrayDeque<>();
+  private int startFailuresInARow;
+  private volatile boolean stopping;
+  private volatile boolean launched;
+
+  /** Creates a pool; {@code localHandler} maps each posted job's text to the text to store, or null. */
+  public ProcessPool(Settings settings, PoolListener listener, Clock clock, UnaryOperator<String> localHandler) {
+    this.settings = settings;
+    this.listener = listener;
+    this.clock = clock;
+    this.localHandler = localHandler;
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "nightcoral-pool");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+  }
+
+  @Override
+  public void start(int count) {
+    List<WorkerProcess> started = new ArrayList<>();
+    try {
+      for (int i = 1; i <= count; i++) {
+        started.add(WorkerProcess.start(i, settings.command(), setup(i), this));
+      }
+      for (WorkerProcess w : started) {
+        w.awaitReady(START_LIMIT);
+      }
+    } catch (RuntimeException e) {
+      stopping = true;
+      started.forEach(w -> w.kill("launch failed"));
+      started.forEach(w -> w.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
+      timer.shutdownNow();
+      throw e instanceof NightCoralException ? e : new NightCoralException("launch failed: " + e, e);
+    }
+    launched = true;
+    started.forEach(listener::workerReady);
+    long pingMillis = settings.pingFrequency().toMillis();
+    timer.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+    log.info("worker pool started: {} children of {}", count, settings.handlerClass());
+  }
+
+  private Setup setup(int id) {
+    return Setup.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION).setWorkerId(id)
+        .setConfigJson(settings.configJson()).setHandlerClass(settings.handlerClass()).build();
+  }
+
+  @Override
+  public int size() {
+    return workers.size();
+  }
+
+  @Override
+  public void shutdown(Duration grace) {
+    stopping = true;
+    List<WorkerProcess> all = new ArrayList<>(workers.values());
+    all.forEach(WorkerProcess::shutdown);
+    CompletableFuture<?>[] exits = all.stream().map(WorkerProcess::onExit).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(exits).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      all.stream().filter(WorkerProcess::isAlive).forEach(w -> w.kill("did not stop within " + grace));
+      try {
+        CompletableFuture.allOf(exits).get(10, TimeUnit.SECONDS);
+      } catch (Exception stillAlive) {
+        log.error("some worker children did not exit after being killed");
+      }
+    }
+    timer.shutdownNow();
+    log.info("worker pool stopped");
+  }
+
+  // ---- events from the children's threads ----
+
+  @Override
+  public void ready(WorkerProcess worker) {
+    WorkerProcess previous = workers.put(worker.id(), worker);
+    if (previous != null && previous != worker) {
+      log.error("worker slot {} was taken twice", worker.id());
+    }
+    synchronized (recentDeaths) {
+      startFailuresInARow = 0;
+    }
+    if (launched) {
+      listener.workerReady(worker);
+    }
+  }
+
+  @Override
+  public void jobWritten(WorkerProcess worker, long jobId) {
+    Duration limit = settings.jobTimeout();
+    if (limit == null) {
+      return;
+    }
+    ScheduledFuture<?> deadline = timer.schedule(() -> {
+      if (worker.currentJob() == jobId) {
+        worker.kill("ran job " + jobId + " longer than the job timeout of " + limit);
+      }
+    }, limit.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> old = deadlines.put(worker, deadline);
+    if (old != null) {
+      old.cancel(false);
+    }
+  }
+
+  @Override
+  public void finished(WorkerProcess worker, long jobId, Reply reply, List<NewJob> posts) {
+    ScheduledFuture<?> deadline = deadlines.remove(worker);
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    if (reply.hasFailure()) {
+      io.nightcoral.protocol.Failure f = reply.getFailure();
+      listener.jobFailed(worker, jobId, new Failure(f.getClassName(), f.getMessage(), f.getStack()));
+    } else {
+      listener.jobFinished(worker, jobId, reply.hasPayload() ? reply.getPayload() : null, posts);
+    }
+  }
+
+  @Override
+  public NewJob posted(PostedJob job) {
+    String payload = localHandler.apply(job.getPayload());
+    if (payload == null) {
+      return null;
+    }
+    switch (job.getWhenCase()) {
+      case DELAY_MILLIS:
+        return new NewJob(payload, clock.millis() + Math.max(0, job.getDelayMillis()));
+      case AT_EPOCH_MILLIS:
+        return new NewJob(payload, job.getAtEpochMillis());
+      default:
+        return new NewJob(payload, NewJob.NOW);
+    }
+  }
+
+  @Override
+  public void pong(WorkerProcess worker, long pingId) {
+    pingsUnanswered.remove(worker, pingId);
+  }
+
+  private void pingAll() {
+    try {
+      for (WorkerProcess w : workers.values()) {
+        long id = pingIds.incrementAndGet();
+        if (pingsUnanswered.putIfAbsent(w, id) != null) {
+          continue; // the previous ping's own timeout decides
+        }
+        w.ping(id);
+        timer.schedule(() -> {
+          if (pingsUnanswered.remove(w, id)) {
+            w.kill("did not answer a ping within " + settings.pingTimeout());
+          }
+        }, settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (Throwable t) {
+      log.error("pinging workers failed", t);
+    }
+  }
+
+  @Override
+  public void died(WorkerProcess worker, String reason, boolean killed, boolean wasReady) {
+    workers.remove(worker.id(), worker);
+    pingsUnanswered.remove(worker);
+    ScheduledFuture<?> deadline = deadlines.remove(worker);
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+    if (!launched) {
+      return; // launch is failing; it cleans up and throws
+    }
+    if (!wasReady) {
+      if (!stopping) {
+        scheduleReplacement(worker.id(), true);
+      }
+      return; // a child that never came up ran no job and was never offered to the queue
+    }
+    listener.workerDied(worker, reason, killed);
+    if (stopping) {
+      return;
+    }
+    if (tooManyDeaths()) {
+      stopping = true;
+      String why = settings.deathThreshold() + " workers died within " + settings.deathWindow()
+          + "; the pool stopped. Last: worker " + worker.id() + " " + reason;
+      log.error(why);
+      workers.values().forEach(w -> w.kill("the pool stopped"));
+      listener.poolStopped(why);
+      return;
+    }
+    scheduleReplacement(worker.id(), false);
+  }
+
+  private boolean tooManyDeaths() {
+    long now = System.nanoTime();
+    synchronized (recentDeaths) {
+      recentDeaths.addLast(now);
+      while (!recentDeaths.isEmpty() && now - recentDeaths.peekFirst() > settings.deathWindow().toNanos()) {
+        recentDeaths.removeFirst();
+      }
+      return recentDeaths.size() >= settings.deathThreshold();
+    }
+  }
+
+  private void scheduleReplacement(int id, boolean failedToStart) {
+    long delay = 0;
+    if (failedToStart) {
+      synchronized (recentDeaths) {
+        startFailuresInARow++;
+        delay = Math.min(MAX_RESTART_DELAY_MILLIS,
+            FIRST_RESTART_DELAY_MILLIS << Math.min(startFailuresInARow - 1, 20));
+      }
+      log.warn("worker {} failed to start; trying again in {} ms", id, delay);
+    }
+    try {
+      timer.schedule(() -> replace(id), delay, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      // the pool is shutting down
+    }
+  }
+
+  private void replace(int id) {
+    if (stopping) {
+      return;
+    }
+    try {
+      WorkerProcess.start(id, settings.command(), setup(id), this);
+    } catch (RuntimeException e) {
+      log.error("cannot start a replacement for worker {}: {}", id, e.getMessage());
+      scheduleReplacement(id, true);
+    }
+  }
+}

@@ -1,0 +1,334 @@
+package io.nightcoral.internal.pool;
+
+import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.protocol.FrameReader;
+import io.nightcoral.protocol.FrameWriter;
+import io.nightcoral.protocol.Frames;
+import io.nightcoral.protocol.FromWorker;
+import io.nightcoral.protocol.MalformedFrameException;
+import io.nightcoral.protocol.Ping;
+import io.nightcoral.protocol.PostedJob;
+import io.nightcoral.protocol.Reply;
+import io.nightcoral.protocol.RunJob;
+import io.nightcoral.protocol.Setup;
+import io.nightcoral.protocol.Shutdown;
+import io.nightcoral.protocol.ToWorker;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker child process and its three coordinator threads: a frame reader, a frame writer fed
+ * by a queue (so no coordinator thread ever blocks on the child's pipe) and a stderr drainer into
+ * the log. It reports its death exactly once, after the process has exited.
+ */
+final class WorkerProcess implements Worker {
+  private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
+  private static final int STDERR_TAIL_LINES = 20;
+  private static final ToWorker SHUTDOWN = ToWorker.newBuilder().setShutdown(Shutdown.getDefaultInstance()).build();
+
+  /** What the pool learns from this child. */
+  interface Events {
+    void ready(WorkerProcess worker);
+
+    void finished(WorkerProcess worker, long jobId, Reply reply, List<NewJob> posts);
+
+    void jobWritten(WorkerProcess worker, long jobId);
+
+    void pong(WorkerProcess worker, long pingId);
+
+    void died(WorkerProcess worker, String reason, boolean killed, boolean wasReady);
+
+    /** Turns one posted job into a job to store, or null if it was handled locally. */
+    NewJob posted(PostedJob job);
+  }
+
+  private final int id;
+  private final Process process;
+  private final Events events;
+  private final BlockingQueue<ToWorker> outbox = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+  private final List<NewJob> posts = new ArrayList<>();
+  private final CountDownLatch stderrDone = new CountDownLatch(1);
+  private volatile String killReason;
+  private volatile boolean shuttingDown;
+  private long currentJob = -1;
+
+  private WorkerProcess(int id, Process process, Events events) {
+    this.id = id;
+    this.process = process;
+    this.events = events;
+  }
+
+  /**
+   * Starts a child and sends it its setup; {@link #awaitReady} tells whether it came up.
+   *
+   * @throws NightCoralException if the process cannot be started at all
+   */
+  static WorkerProcess start(int id, List<String> command, Setup setup, Events events) {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).start();
+    } catch (IOException e) {
+      throw new NightCoralException("cannot start worker " + id + " (" + command.get(0) + "): " + e.getMessage(), e);
+    }
+    WorkerProcess worker = new WorkerProcess(id, process, events);
+    worker.outbox.add(ToWorker.newBuilder().setSetup(setup).build());
+    worker.startThread("reader", worker::readLoop);
+    worker.startThread("writer", worker::writeLoop);
+    worker.startThread("stderr", worker::drainStderr);
+    return worker;
+  }
+
+  private void startThread(String role, Runnable body) {
+    Thread t = new Thread(body, "nightcoral-worker-" + id + "-" + role);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits until the child is ready; throws with the child's own error if it is not. */
+  void awaitReady(Duration limit) {
+    try {
+      ready.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw (NightCoralException) e.getCause();
+    } catch (TimeoutException e) {
+      kill("was not ready within " + limit);
+      throw new NightCoralException("worker " + id + " was not ready within " + limit + stderrText());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill("start interrupted");
+      throw new NightCoralException("interrupted while worker " + id + " started");
+    }
+  }
+
+  @Override
+  public int id() {
+    return id;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void run(long jobId, String payload) {
+    synchronized (this) {
+      currentJob = jobId;
+      posts.clear();
+    }
+    outbox.add(ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(jobId).setPayload(payload)).build());
+  }
+
+  /** The job the child is running, or -1. */
+  synchronized long currentJob() {
+    return currentJob;
+  }
+
+  void ping(long pingId) {
+    outbox.add(ToWorker.newBuilder().setPing(Ping.newBuilder().setId(pingId)).build());
+  }
+
+  /** Asks the child to finish its job and exit. */
+  void shutdown() {
+    shuttingDown = true;
+    outbox.add(SHUTDOWN);
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  CompletableFuture<Process> onExit() {
+    return process.onExit();
+  }
+
+  /** Kills the child and its descendants on purpose; the death is reported with {@code reason}. */
+  void kill(String reason) {
+    if (killReason == null) {
+      killReason = reason;
+    }
+    List<ProcessHandle> descendants;
+    try (Stream<ProcessHandle> all = process.descendants()) {
+      descendants = all.toList();
+    }
+    process.destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private void writeLoop() {
+    FrameWriter writer = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
+    try {
+      while (true) {
+        ToWorker message = outbox.take();
+        while (message != null) {
+          writer.write(message);
+          if (message.hasJob()) {
+            events.jobWritten(this, message.getJob().getId());
+          }
+          message = outbox.poll();
+        }
+        writer.flush();
+      }
+    } catch (IOException e) {
+      // the child is gone; the reader reports it
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void readLoop() {
+    FrameReader reader = new FrameReader(new BufferedInputStream(process.getInputStream(), 64 * 1024));
+    String ending = null;
+    try {
+      FromWorker message;
+      while ((message = reader.read(FromWorker.parser())) != null) {
+        if (!handle(message)) {
+          ending = "sent a frame with no message in it";
+          break;
+        }
+      }
+    } catch (MalformedFrameException e) {
+      ending = "wrote something that is not a frame to its stdout: " + e.getMessage();
+    } catch (IOException e) {
+      // the pipe broke: the process is going away
+    } catch (RuntimeException e) {
+      ending = "broke the protocol: " + e;
+    }
+    if (ending != null) {
+      log.error("worker {} {}", id, ending);
+      kill(ending);
+    }
+    reportDeath();
+  }
+
+  /** Handles one message; false if it had no body. */
+  private boolean handle(FromWorker message) {
+    switch (message.getBodyCase()) {
+      case READY:
+        if (message.getReady().getProtocolVersion() != Frames.PROTOCOL_VERSION) {
+          failStart("speaks protocol version " + message.getReady().getProtocolVersion()
+              + " but this coordinator speaks " + Frames.PROTOCOL_VERSION);
+        } else {
+          events.ready(this);
+          ready.complete(null);
+        }
+        return true;
+      case SETUP_FAILED:
+        io.nightcoral.protocol.Failure f = message.getSetupFailed().getFailure();
+        failStart("failed to start: " + f.getMessage() + (f.getStack().isEmpty() ? "" : "\n" + f.getStack()));
+        return true;
+      case REPLY:
+        Reply reply = message.getReply();
+        List<NewJob> finishedPosts;
+        synchronized (this) {
+          if (reply.getId() != currentJob) {
+            log.warn("worker {} replied for job {} but runs job {}", id, reply.getId(), currentJob);
+            return true;
+          }
+          currentJob = -1;
+          finishedPosts = List.copyOf(posts);
+          posts.clear();
+        }
+        events.finished(this, reply.getId(), reply, finishedPosts);
+        return true;
+      case PONG:
+        events.pong(this, message.getPong().getId());
+        return true;
+      case POST:
+        for (PostedJob job : message.getPost().getJobsList()) {
+          NewJob stored = events.posted(job);
+          if (stored != null) {
+            synchronized (this) {
+              posts.add(stored);
+            }
+          }
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private void failStart(String why) {
+    String message = "worker " + id + " " + why;
+    ready.completeExceptionally(new NightCoralException(message));
+    kill(why);
+  }
+
+  private void reportDeath() {
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        kill("closed its stdout but kept running");
+        process.waitFor(30, TimeUnit.SECONDS);
+      }
+      stderrDone.await(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    boolean killed = killReason != null;
+    String reason = killed ? "was killed: " + killReason : exitText();
+    boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
+    ready.completeExceptionally(new NightCoralException("worker " + id + " " + reason + stderrText()));
+    if (!shuttingDown || killed) {
+      log.info("worker {} (pid {}) {}", id, process.pid(), reason);
+    }
+    events.died(this, reason, killed, wasReady);
+  }
+
+  private String exitText() {
+    if (process.isAlive()) {
+      return "did not exit";
+    }
+    int code = process.exitValue();
+    if (code > 128 && code < 160) {
+      return "died of signal " + (code - 128) + " (exit code " + code + ")";
+    }
+    return "exited with code " + code;
+  }
+
+  private void drainStderr() {
+    try (BufferedReader err = new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null) {
+        log.info("[worker {}] {}", id, line);
+        synchronized (stderrTail) {
+          if (stderrTail.size() == STDERR_TAIL_LINES) {
+            stderrTail.removeFirst();
+          }
+          stderrTail.addLast(line);
+        }
+      }
+    } catch (IOException e) {
+      // the child is gone
+    } finally {
+      stderrDone.countDown();
+    }
+  }
+
+  private String stderrText() {
+    synchronized (stderrTail) {
+      return stderrTail.isEmpty() ? "" : "; its stderr ended with:\n" + String.join("\n", stderrTail);
+    }
+  }
+}

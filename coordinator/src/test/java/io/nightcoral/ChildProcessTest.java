@@ -1,0 +1,194 @@
+package io.nightcoral;
+
+import static io.nightcoral.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pool against real child JVMs. */
+class ChildProcessTest {
+  @TempDir Path dir;
+
+  /** Worker children of this JVM still alive. */
+  static List<ProcessHandle> liveChildren() {
+    try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
+      return all.filter(p -> p.info().commandLine().orElse("").contains("io.nightcoral.worker.WorkerMain")).toList();
+    }
+  }
+
+  @AfterEach
+  void noChildOutlivesItsTest() {
+    await().until(() -> liveChildren().isEmpty());
+  }
+
+  private NightCoralBuilder<TestJob> builder() {
+    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("pool.db"))
+        .workerConfig(Map.of("redisPassword", "welcome", "dir", dir.toString()))
+        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
+  }
+
+  @Test
+  void theQuickStartWorksAsWritten() throws Exception {
+    try (NightCoral<TestJob> nc = builder().build()) {
+      nc.launch(TestHandler.class, 5);
+      assertEquals(5, nc.stats().workers());
+      assertEquals(5, liveChildren().size());
+      for (int i = 0; i < 10; i++) {
+        nc.add(new TestJob("count", i));
+      }
+      nc.addTimer(Duration.ofMillis(100), new TestJob("count", 500));
+      assertEquals(new TestJob("square", 49), Await.get(nc.addQuery(new TestJob("square", 7)).reply()));
+      TestJob config = Await.get(nc.addQuery(new TestJob("config", 0)).reply());
+      assertEquals("welcome", config.task());
+      assertTrue(config.value() >= 1 && config.value() <= 5, "worker id " + config.value());
+      await().until(() -> nc.stats().timers() == 0);
+      Await.get(nc.idle());
+      assertEquals(13, nc.stats().retired());
+      assertEquals(5, nc.stats().idleWorkers());
+    }
+  }
+
+  @Test
+  void killingABusyChildRunsItsJobAgainAndRefillsThePool() throws Exception {
+    List<WorkerPoolError> errors = new CopyOnWriteArrayList<>();
+    try (NightCoral<TestJob> nc = builder().notifyError(errors::add).build()) {
+      nc.launch(TestHandler.class, 3);
+      QueuedQueryJob<TestJob> busy = nc.addQuery(new TestJob("busy", 1_000));
+      await().until(() -> busyPids().size() == 1);
+      long victim = busyPids().iterator().next();
+      for (int i = 0; i < 20; i++) {
+        nc.add(new TestJob("count", i));
+      }
+      ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+      TestJob reply = Await.get(busy.reply());
+      assertTrue(reply.value() != victim, "ran again on another child");
+      Await.get(nc.idle());
+      await().until(() -> nc.stats().workers() == 3 && nc.stats().idleWorkers() == 3);
+      assertEquals(21, nc.stats().retired());
+      assertEquals(1, nc.stats().died());
+      assertEquals(1, errors.size());
+      WorkerPoolError error = errors.get(0);
+      assertEquals(WorkerPoolError.Kind.WORKER_DIED, error.kind());
+      assertEquals(busy.id(), error.jobId().getAsLong());
+      assertTrue(error.reason().contains("signal 9"), error.reason());
+    }
+  }
+
+  private Set<Long> busyPids() throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("busy-"))
+          .map(n -> Long.parseLong(n.substring(5))).collect(Collectors.toSet());
+    }
+  }
+
+  @Test
+  void misbehavingHandlersCostOnlyTheirChild() throws Exception {
+    List<WorkerPoolError> errors = new CopyOnWriteArrayList<>();
+    try (NightCoral<TestJob> nc = builder().maxAttempts(2).jobTimeout(Duration.ofSeconds(2))
+        .notifyError(errors::add).build()) {
+      nc.launch(TestHandler.class, 3);
+      List<Long> poison = new ArrayList<>();
+      for (String task : List.of("crash", "exit", "garbage", "hang")) {
+        poison.add(nc.add(new TestJob(task, 0)).id());
+      }
+      QueuedQueryJob<TestJob> printed = nc.addQuery(new TestJob("print", 5));
+      QueuedQueryJob<TestJob> thrown = nc.addQuery(new TestJob("throw", 6));
+      for (int i = 0; i < 30; i++) {
+        nc.add(new TestJob("count", i));
+      }
+      assertEquals(new TestJob("printed", 5), Await.get(printed.reply()));
+      Exception failure = assertThrows(Exception.class, () -> Await.get(thrown.reply()));
+      JobFailedException failed = (JobFailedException) failure.getCause();
+      assertEquals("thrown on purpose 6", failed.errorMessage());
+      await().until(() -> nc.stats().dead() == 5);
+      Await.get(nc.idle());
+      assertEquals(31, nc.stats().retired());
+      Set<Long> dead = nc.deadJobs().stream().map(DeadJob::id).collect(Collectors.toSet());
+      assertTrue(dead.containsAll(poison), dead.toString());
+      String garbage = nc.deadJobs().stream().filter(d -> d.id() == poison.get(2)).findFirst().orElseThrow().lastError();
+      assertTrue(garbage.contains("oops, not a frame"), garbage);
+      String hang = nc.deadJobs().stream().filter(d -> d.id() == poison.get(3)).findFirst().orElseThrow().lastError();
+      assertTrue(hang.contains("job timeout"), hang);
+      assertEquals(8, nc.stats().died(), "two attempts of four poison jobs, each costing its child");
+      await().until(() -> nc.stats().workers() == 3 && nc.stats().idleWorkers() == 3);
+      assertEquals(new TestJob("square", 4), Await.get(nc.addQuery(new TestJob("square", 2)).reply()));
+    }
+  }
+
+  @Test
+  void postsAreStoredWithTheJobThatPostedThemAndSeenByTheLocalHandler() throws Exception {
+    Map<Integer, Integer> local = new ConcurrentHashMap<>();
+    try (NightCoral<TestJob> nc = builder().maxAttempts(1).localHandler(job -> {
+      if (job.task().equals("local")) {
+        local.merge(job.value(), 1, Integer::sum);
+        return null;
+      }
+      return job;
+    }).build()) {
+      nc.launch(TestHandler.class, 2);
+      nc.add(new TestJob("post", 100));
+      nc.add(new TestJob("post-then-throw", 200));
+      await().until(() -> nc.stats().retired() == 3 && nc.stats().dead() == 1);
+      Await.get(nc.idle());
+      assertEquals(Map.of(103, 1), local);
+      assertEquals(0, nc.stats().timers());
+      assertEquals(3, nc.stats().retired(), "the post, and the two jobs it posted; the failed attempt's post was dropped");
+    }
+  }
+
+  @Test
+  void anUnknownHandlerClassFailsLaunchWithTheChildsMessage() {
+    try (NightCoral<TestJob> nc = builder().build()) {
+      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.launch("com.example.NoSuchHandler", 2));
+      assertTrue(e.getMessage().contains("com.example.NoSuchHandler"), e.getMessage());
+      await().until(() -> liveChildren().isEmpty());
+    }
+  }
+
+  @Test
+  void aSetupThatThrowsFailsLaunchWithItsMessage() {
+    try (NightCoral<TestJob> nc = builder().build()) {
+      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.launch(FailingSetupHandler.class, 3));
+      assertTrue(e.getMessage().contains("cannot reach the database at setup"), e.getMessage());
+      await().until(() -> liveChildren().isEmpty());
+    }
+  }
+
+  @Test
+  void aBadJvmOptionFailsLaunchWithTheJvmsMessage() {
+    try (NightCoral<TestJob> nc = builder().workerJvmOptions(List.of("-XX:+NoSuchOption")).build()) {
+      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.launch(TestHandler.class, 1));
+      assertTrue(e.getMessage().contains("NoSuchOption"), e.getMessage());
+    }
+  }
+
+  @Test
+  void killingAChildKillsItsDescendants() throws Exception {
+    try (NightCoral<TestJob> nc = builder().maxAttempts(1).jobTimeout(Duration.ofSeconds(1)).build()) {
+      nc.launch(TestHandler.class, 1);
+      nc.add(new TestJob("spawn", 0));
+      await().until(() -> nc.stats().dead() == 1);
+      long grandchild;
+      try (Stream<Path> files = Files.list(dir)) {
+        grandchild = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("grandchild-"))
+            .map(n -> Long.parseLong(n.substring(11))).findFirst().orElseThrow();
+      }
+      await().until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.nightcoral;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nightcoral.worker.JobHandler;
+import io.nightcoral.worker.WorkerPortal;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A handler that misbehaves on command, so recovery code runs against real children. The job's
+ * task names what to do; workerConfig may carry {@code dir}, a folder for pid files.
+ */
+public class TestHandler implements JobHandler<TestJob, JsonNode> {
+  @Override
+  public JsonNode setup(JsonNode config, WorkerPortal<TestJob> portal) {
+    return config;
+  }
+
+  @Override
+  public TestJob handle(TestJob job, JsonNode config, WorkerPortal<TestJob> portal) throws Exception {
+    switch (job.task()) {
+      case "count":
+        return null;
+      case "square":
+        return new TestJob("square", job.value() * job.value());
+      case "config":
+        return new TestJob(config.path("redisPassword").asText(), portal.workerId());
+      case "pid":
+        return new TestJob("pid", (int) ProcessHandle.current().pid());
+      case "busy": // records which child runs it, then works for value ms
+        Files.writeString(Path.of(config.get("dir").asText(), "busy-" + ProcessHandle.current().pid()), "");
+        Thread.sleep(job.value());
+        return new TestJob("busy", (int) ProcessHandle.current().pid());
+      case "throw":
+        throw new IllegalStateException("thrown on purpose " + job.value());
+      case "crash":
+        Runtime.getRuntime().halt(13);
+        return null;
+      case "exit":
+        System.exit(3);
+        return null;
+      case "hang":
+        Thread.sleep(Long.MAX_VALUE);
+        return null;
+      case "print":
+        System.out.println("a handler printing to System.out must not break the protocol");
+        return new TestJob("printed", job.value());
+      case "garbage":
+        FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
+        raw.write("oops, not a frame\n".getBytes(StandardCharsets.UTF_8));
+        raw.flush();
+        Thread.sleep(Long.MAX_VALUE);
+        return null;
+      case "post":
+        portal.postJob(new TestJob("count", job.value() + 1));
+        portal.postJobAfter(Duration.ofMillis(50), new TestJob("count", job.value() + 2));
+        portal.postJob(new TestJob("local", job.value() + 3));
+        return null;
+      case "post-then-throw":
+        portal.postJob(new TestJob("count", job.value() + 1));
+        throw new IllegalStateException("fails after posting");
+      case "spawn": // starts a grandchild, then hangs
+        Process sleeper = new ProcessBuilder("sleep", "600").start();
+        Files.writeString(Path.of(config.get("dir").asText(), "grandchild-" + sleeper.pid()), "");
+        Thread.sleep(Long.MAX_VALUE);
+        return null;
+      default:
+        throw new IllegalArgumentException("unknown task " + job.task());
+    }
+  }
+}
