@@ -214,8 +214,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     if (deadline != null) {
       deadline.cancel(false);
     }
-    if (!launched) {
-      return; // launch is failing; it cleans up and throws
+    if (!launched || (stopping && !killed)) {
+      return; // a failing launch cleans up after itself; children leaving at shutdown are no news
     }
     if (!wasReady) {
       if (!stopping) {
