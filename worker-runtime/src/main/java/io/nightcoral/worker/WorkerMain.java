@@ -1,0 +1,41 @@
+package io.nightcoral.worker;
+
+import io.nightcoral.protocol.FrameReader;
+import io.nightcoral.protocol.FrameWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The entry point of a worker child JVM, started by the coordinator: it talks to the coordinator
+ * in frames over stdin and stdout, and runs the handler class the coordinator names.
+ */
+public final class WorkerMain {
+
+  private static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
+
+  private WorkerMain() {}
+
+  /**
+   * Runs the child until the coordinator sends Shutdown or closes stdin, then halts the JVM; the
+   * real stdout is kept for frames, and {@code System.out} goes to stderr.
+   */
+  public static void main(String[] args) {
+    // Before any handler or logging class can cache them: the pipes are ours alone.
+    OutputStream frameOut =
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), OUTPUT_BUFFER_BYTES);
+    InputStream frameIn = new FileInputStream(FileDescriptor.in);
+    System.setOut(System.err);
+    System.setIn(new ByteArrayInputStream(new byte[0]));
+
+    Thread.currentThread().setName("nightcoral-worker-handler");
+    Outbox outbox = Outbox.start(new FrameWriter(frameOut));
+    Inbox inbox = Inbox.start(new FrameReader(new BufferedInputStream(frameIn)), outbox);
+    new JobLoop(inbox, outbox).run();
+  }
+}
