@@ -76,7 +76,7 @@ public final class NightCoral<J> implements AutoCloseable {
     this.lock = database.equals(":memory:") ? null : DatabaseLock.acquire(prepareFolder(Path.of(database)));
     JobStore store;
     try {
-      store = JobStore.open(database, "FULL");
+      store = JobStore.open(database, config.synchronous);
     } catch (RuntimeException e) {
       releaseLock();
       throw e;

@@ -64,6 +64,7 @@ public final class NightCoralBuilder<J> {
   Duration retryMax = DEFAULT_RETRY_MAX;
   Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   Clock clock = Clock.systemUTC();
+  String synchronous = "FULL";
 
   NightCoralBuilder(JobCodec<J> codec, String jobTypeName) {
     this.codec = codec;
@@ -196,6 +197,19 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
+  /**
+   * SQLite's {@code synchronous} mode: {@code "FULL"} (default) survives a power cut; {@code "NORMAL"}
+   * survives a crash of the process but may lose the last commits in a power cut.
+   */
+  public NightCoralBuilder<J> synchronous(String mode) {
+    Objects.requireNonNull(mode, "synchronous");
+    if (!mode.equals("FULL") && !mode.equals("NORMAL")) {
+      throw new IllegalArgumentException("synchronous must be FULL or NORMAL, was " + mode);
+    }
+    this.synchronous = mode;
+    return this;
+  }
+
   /** How long {@link NightCoral#close()} lets running jobs finish (default 10 s). */
   public NightCoralBuilder<J> closeTimeout(Duration timeout) {
     this.closeTimeout = positive(timeout, "closeTimeout");
@@ -236,7 +250,7 @@ public final class NightCoralBuilder<J> {
 
   @Override
   public String toString() {
-    return "database=" + databaseFile + ", jobs=" + jobTypeName + ", cacheJobs=" + cacheJobs
+    return "database=" + databaseFile + " (synchronous=" + synchronous + "), jobs=" + jobTypeName + ", cacheJobs=" + cacheJobs
         + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryFirst + ".." + retryMax
         + ", jobTimeout=" + (jobTimeout == null ? "none" : jobTimeout) + ", replyTimeout=" + replyTimeout
         + ", pingFrequency=" + pingFrequency + ", pingTimeout=" + pingTimeout
