@@ -209,6 +209,14 @@ final class JobQueue implements PoolListener {
     return stats;
   }
 
+  /** Runs one PRAGMA statement on the store (tests simulate a full disk or a read-only database). */
+  CompletableFuture<Void> pragma(String statement) {
+    return call(() -> {
+      store.pragma(statement);
+      return null;
+    });
+  }
+
   /** Wakes the loop so it looks at the clock again (tests move an injected clock). */
   void wake() {
     submit(() -> {}, new CompletableFuture<>());
@@ -315,11 +323,14 @@ final class JobQueue implements PoolListener {
 
   @Override
   public void poolStopped(String why) {
-    submitEvent(() -> effects.add(() -> {
-      NightCoralException stoppedPool = new NightCoralException(why);
-      replies.values().forEach(f -> f.completeExceptionally(stoppedPool));
-      notify(new WorkerPoolError(WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
-    }));
+    submitEvent(() -> {
+      draining = true; // nothing more to dispatch, and the deaths that follow charge no job
+      effects.add(() -> {
+        NightCoralException stoppedPool = new NightCoralException(why);
+        replies.values().forEach(f -> f.completeExceptionally(stoppedPool));
+        notify(new WorkerPoolError(WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
+      });
+    });
   }
 
   /** Frees the worker and returns what it ran, or null if it was not running {@code jobId}. */

@@ -307,6 +307,11 @@ public final class NightCoral<J> implements AutoCloseable {
     return await(queue.delete(id));
   }
 
+  /** Runs a PRAGMA on the database; tests use it to make the store fail as a full or read-only disk would. */
+  void pragmaForTest(String statement) {
+    await(queue.pragma(statement));
+  }
+
   /** Wakes the queue so it reads the clock again; tests that move an injected clock call this. */
   void runDueWork() {
     queue.wake();

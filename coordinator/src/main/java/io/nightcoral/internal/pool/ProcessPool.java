@@ -232,8 +232,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       String why = settings.deathThreshold() + " workers died within " + settings.deathWindow()
           + "; the pool stopped. Last: worker " + worker.id() + " " + reason;
       log.error(why);
-      workers.values().forEach(w -> w.kill("the pool stopped"));
       listener.poolStopped(why);
+      workers.values().forEach(w -> w.kill("the pool stopped"));
       return;
     }
     scheduleReplacement(worker.id(), false);

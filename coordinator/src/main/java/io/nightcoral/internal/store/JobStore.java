@@ -31,15 +31,19 @@ public final class JobStore implements AutoCloseable {
 
   private final String name;
   private final Connection db;
-  private final PreparedStatement insert;
-  private final PreparedStatement delete;
-  private final PreparedStatement markStarted;
-  private final PreparedStatement retryLater;
-  private final PreparedStatement loadDue;
+  private PreparedStatement insert;
+  private PreparedStatement delete;
+  private PreparedStatement markStarted;
+  private PreparedStatement retryLater;
+  private PreparedStatement loadDue;
 
   private JobStore(String name, Connection db) throws SQLException {
     this.name = name;
     this.db = db;
+    prepare();
+  }
+
+  private void prepare() throws SQLException {
     insert = db.prepareStatement("INSERT INTO jobs (payload, due_at) VALUES (?, ?) RETURNING id");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
     markStarted = db.prepareStatement("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?");
@@ -288,17 +292,38 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
+  /** Runs one {@code PRAGMA} statement (for tests that simulate faults). */
+  public void pragma(String statement) throws SQLException {
+    if (!statement.startsWith("PRAGMA ")) {
+      throw new IllegalArgumentException("not a PRAGMA: " + statement);
+    }
+    try (Statement st = db.createStatement()) {
+      st.execute(statement);
+    }
+  }
+
   /** Commits the current transaction durably. */
   public void commit() throws SQLException {
     db.commit();
   }
 
-  /** Abandons the current transaction. */
+  /**
+   * Abandons the current transaction after a failure, and prepares the statements afresh (the
+   * driver may have closed the one that failed).
+   */
   public void rollback() {
     try {
       db.rollback();
     } catch (SQLException ignored) {
       // a failed rollback leaves SQLite to roll back on its own
+    }
+    try {
+      for (PreparedStatement st : new PreparedStatement[] {insert, delete, markStarted, retryLater, loadDue}) {
+        st.close();
+      }
+      prepare();
+    } catch (SQLException e) {
+      throw new NightCoralException("database " + name + ": cannot prepare statements: " + e.getMessage(), e);
     }
   }
 
