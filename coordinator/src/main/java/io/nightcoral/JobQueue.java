@@ -55,7 +55,7 @@ final class JobQueue implements PoolListener {
     T run() throws Exception;
   }
 
-  private record Running(long id, String payload, int attempts, Worker worker) {}
+  private record Running(long id, String payload, int attempts, Worker worker, long startNanos) {}
 
   private final JobStore store;
   private final Clock clock;
@@ -65,6 +65,7 @@ final class JobQueue implements PoolListener {
   private final Consumer<WorkerPoolError> notifyError;
   private final Function<String, String> describe;
   private final IntSupplier poolSize;
+  private final Metrics metrics;
   private final Thread thread;
 
   private final Object inboxLock = new Object();
@@ -97,7 +98,8 @@ final class JobQueue implements PoolListener {
   private boolean stopRequested;
 
   JobQueue(JobStore store, Clock clock, int cacheJobs, int maxAttempts, Backoff backoff,
-      Consumer<WorkerPoolError> notifyError, Function<String, String> describe, IntSupplier poolSize) {
+      Consumer<WorkerPoolError> notifyError, Function<String, String> describe, IntSupplier poolSize,
+      Metrics metrics) {
     this.store = store;
     this.clock = clock;
     this.cacheJobs = cacheJobs;
@@ -106,6 +108,7 @@ final class JobQueue implements PoolListener {
     this.notifyError = notifyError;
     this.describe = describe;
     this.poolSize = poolSize;
+    this.metrics = metrics;
     try {
       recount(clock.millis());
     } catch (SQLException e) {
@@ -209,6 +212,11 @@ final class JobQueue implements PoolListener {
     return stats;
   }
 
+  /** Whether the loop (which also waits for timers) is running. */
+  boolean isRunning() {
+    return thread.isAlive();
+  }
+
   /** Runs one PRAGMA statement on the store (tests simulate a full disk or a read-only database). */
   CompletableFuture<Void> pragma(String statement) {
     return call(() -> {
@@ -217,9 +225,12 @@ final class JobQueue implements PoolListener {
     });
   }
 
-  /** Wakes the loop so it looks at the clock again (tests move an injected clock). */
-  void wake() {
-    submit(() -> {}, new CompletableFuture<>());
+  /**
+   * Completes after a turn that came after every command and event submitted so far, with the stats
+   * published; it also makes the loop look at the clock again (tests move an injected clock).
+   */
+  CompletableFuture<Void> barrier() {
+    return call(() -> null);
   }
 
   private <T> CompletableFuture<T> call(Query<T> query) {
@@ -343,6 +354,7 @@ final class JobQueue implements PoolListener {
     busy.remove(worker);
     running.remove(jobId);
     idle.add(worker);
+    metrics.jobTime(System.nanoTime() - r.startNanos());
     return r;
   }
 
@@ -440,12 +452,12 @@ final class JobQueue implements PoolListener {
     for (int i = 0; i < ids.length; i++) {
       NewJob job = jobs.get(i);
       long dueAt = job.dueAt() == NewJob.NOW ? horizon : job.dueAt();
-      long id = store.insert(job.payload(), dueAt);
+      long id = store.insert(job.payload(), dueAt, horizon);
       ids[i] = id;
       if (dueAt <= horizon) {
         dueRows++;
         if (!mayHaveDue && ready.size() < cacheJobs) {
-          ready.add(new StoredJob(id, job.payload(), dueAt, 0));
+          ready.add(new StoredJob(id, job.payload(), dueAt, horizon, 0));
           readyIds.add(id);
         } else {
           mayHaveDue = true;
@@ -495,7 +507,11 @@ final class JobQueue implements PoolListener {
       }
       Worker worker = idle.poll();
       store.markStarted(job.id());
-      Running r = new Running(job.id(), job.payload(), job.attempts() + 1, worker);
+      Running r = new Running(job.id(), job.payload(), job.attempts() + 1, worker, System.nanoTime());
+      metrics.queueLatency(now - job.dueAt());
+      if (job.wasTimer()) {
+        metrics.timerLatency(now - job.dueAt());
+      }
       running.put(job.id(), r);
       busy.put(worker, r);
       startedThisTurn.add(r);

@@ -49,6 +49,7 @@ public final class NightCoral<J> implements AutoCloseable {
   private final String database;
   private final DatabaseLock lock;
   private final JobQueue queue;
+  private final Metrics metrics;
   private final ScheduledThreadPoolExecutor timeouts;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread exitHook = new Thread(this::stopWorkersAtExit, "nightcoral-exit");
@@ -81,8 +82,10 @@ public final class NightCoral<J> implements AutoCloseable {
       releaseLock();
       throw e;
     }
+    this.metrics = config.meterRegistry == null ? Metrics.NONE
+        : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
     this.queue = new JobQueue(store, clock, config.cacheJobs, config.maxAttempts,
-        new Backoff(config.retryFirst, config.retryMax), config.notifyError, this::describe, this::poolSize);
+        new Backoff(config.retryFirst, config.retryMax), config.notifyError, this::describe, this::poolSize, metrics);
     this.timeouts = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "nightcoral-timeouts");
       t.setDaemon(true);
@@ -126,7 +129,7 @@ public final class NightCoral<J> implements AutoCloseable {
       pool = created;
       Runtime.getRuntime().addShutdownHook(exitHook);
     }
-    queue.wake();
+    await(queue.barrier()); // the queue has seen every worker ready, and stats() shows them
   }
 
   /** Like {@link #launch(String, int)}, naming the handler by its class. */
@@ -146,7 +149,7 @@ public final class NightCoral<J> implements AutoCloseable {
         ChildCommand.of(config.workerJvmOptions, config.workerClasspath), handlerClassName,
         config.workerConfigJson, config.pingFrequency, config.pingTimeout, config.jobTimeout,
         config.workerDeathThreshold, config.workerDeathDuration);
-    return new ProcessPool(settings, queue, clock, this::localHandler);
+    return new ProcessPool(settings, queue, clock, this::localHandler, metrics::ping);
   }
 
   /** Runs the builder's localHandler on a posted job's text: the text to store, or null. */
@@ -225,7 +228,13 @@ public final class NightCoral<J> implements AutoCloseable {
 
   /** A snapshot of workers, queue and timers. */
   public Stats stats() {
-    return queue.stats();
+    JobQueue q = queue;
+    return q == null ? new Stats(0, 0, 0, 0, 0, 0, 0, 0) : q.stats(); // null only while the constructor runs
+  }
+
+  private boolean queueRunning() {
+    JobQueue q = queue;
+    return q != null && q.isRunning();
   }
 
   /** The jobs set aside after their last failed attempt, oldest first. */
@@ -314,7 +323,7 @@ public final class NightCoral<J> implements AutoCloseable {
 
   /** Wakes the queue so it reads the clock again; tests that move an injected clock call this. */
   void runDueWork() {
-    queue.wake();
+    await(queue.barrier());
   }
 
   private NewJob entry(J job, long dueAt) {

@@ -65,6 +65,7 @@ public final class NightCoralBuilder<J> {
   Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   Clock clock = Clock.systemUTC();
   String synchronous = "FULL";
+  Object meterRegistry;
 
   NightCoralBuilder(JobCodec<J> codec, String jobTypeName) {
     this.codec = codec;
@@ -94,6 +95,15 @@ public final class NightCoralBuilder<J> {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("workerConfig cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
+    return this;
+  }
+
+  /**
+   * Reports the {@code nightcoral.*} meters to a Micrometer registry (Micrometer is optional: without
+   * this call NightCoral never loads it).
+   */
+  public NightCoralBuilder<J> metrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meterRegistry = Objects.requireNonNull(registry, "metrics");
     return this;
   }
 
@@ -256,6 +266,7 @@ public final class NightCoralBuilder<J> {
         + ", pingFrequency=" + pingFrequency + ", pingTimeout=" + pingTimeout
         + ", workerDeath=" + workerDeathThreshold + " in " + workerDeathDuration
         + ", closeTimeout=" + closeTimeout + ", fakeWorker=" + (fakeWorker != null)
+        + ", metrics=" + (meterRegistry != null)
         + ", workerClasspath=" + workerClasspath + ", workerJvmOptions=" + workerJvmOptions;
   }
 }

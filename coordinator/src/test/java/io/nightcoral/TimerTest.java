@@ -37,7 +37,7 @@ class TimerTest {
       nc.launch("unused", 2);
       Map<Integer, Long> dueAt = new ConcurrentHashMap<>();
       for (int i = 0; i < 20; i++) {
-        long delay = 50 + 10L * i;
+        long delay = 500 + 10L * i;
         long due = System.currentTimeMillis() + delay;
         nc.addTimer(Duration.ofMillis(delay), new TestJob("timer", i));
         dueAt.put(i, due);

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,16 +45,24 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final ScheduledThreadPoolExecutor timer;
   private final Map<Integer, WorkerProcess> workers = new ConcurrentHashMap<>();
   private final Map<WorkerProcess, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
-  private final Map<WorkerProcess, Long> pingsUnanswered = new ConcurrentHashMap<>();
+  private final Map<WorkerProcess, PendingPing> pingsUnanswered = new ConcurrentHashMap<>();
+  private final LongConsumer pingNanos;
   private final AtomicLong pingIds = new AtomicLong();
   private final ArrayDeque<Long> recentDeaths = new ArrayDeque<>();
   private int startFailuresInARow;
   private volatile boolean stopping;
   private volatile boolean launched;
 
-  /** Creates a pool; {@code localHandler} maps each posted job's text to the text to store, or null. */
-  public ProcessPool(Settings settings, PoolListener listener, Clock clock, UnaryOperator<String> localHandler) {
+  private record PendingPing(long id, long sentNanos) {}
+
+  /**
+   * Creates a pool; {@code localHandler} maps each posted job's text to the text to store, or null;
+   * {@code pingNanos} hears each ping's round trip.
+   */
+  public ProcessPool(Settings settings, PoolListener listener, Clock clock, UnaryOperator<String> localHandler,
+      LongConsumer pingNanos) {
     this.settings = settings;
+    this.pingNanos = pingNanos;
     this.listener = listener;
     this.clock = clock;
     this.localHandler = localHandler;
@@ -184,19 +193,22 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
 
   @Override
   public void pong(WorkerProcess worker, long pingId) {
-    pingsUnanswered.remove(worker, pingId);
+    PendingPing ping = pingsUnanswered.get(worker);
+    if (ping != null && ping.id() == pingId && pingsUnanswered.remove(worker, ping)) {
+      pingNanos.accept(System.nanoTime() - ping.sentNanos());
+    }
   }
 
   private void pingAll() {
     try {
       for (WorkerProcess w : workers.values()) {
-        long id = pingIds.incrementAndGet();
-        if (pingsUnanswered.putIfAbsent(w, id) != null) {
+        PendingPing ping = new PendingPing(pingIds.incrementAndGet(), System.nanoTime());
+        if (pingsUnanswered.putIfAbsent(w, ping) != null) {
           continue; // the previous ping's own timeout decides
         }
-        w.ping(id);
+        w.ping(ping.id());
         timer.schedule(() -> {
-          if (pingsUnanswered.remove(w, id)) {
+          if (pingsUnanswered.remove(w, ping)) {
             w.kill("did not answer a ping within " + settings.pingTimeout());
           }
         }, settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -44,12 +44,12 @@ public final class JobStore implements AutoCloseable {
   }
 
   private void prepare() throws SQLException {
-    insert = db.prepareStatement("INSERT INTO jobs (payload, due_at) VALUES (?, ?) RETURNING id");
+    insert = db.prepareStatement("INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
     markStarted = db.prepareStatement("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?");
     retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
     loadDue = db.prepareStatement(
-        "SELECT id, payload, due_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
+        "SELECT id, payload, due_at, created_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
   }
 
   /**
@@ -154,10 +154,11 @@ public final class JobStore implements AutoCloseable {
     return name;
   }
 
-  /** Inserts a job and returns its new id (ids are never reused). */
-  public long insert(String payload, long dueAt) throws SQLException {
+  /** Inserts a job stored at {@code now} and returns its new id (ids are never reused). */
+  public long insert(String payload, long dueAt, long now) throws SQLException {
     insert.setString(1, payload);
     insert.setLong(2, dueAt);
+    insert.setLong(3, now);
     try (ResultSet rs = insert.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -208,7 +209,7 @@ public final class JobStore implements AutoCloseable {
     List<StoredJob> jobs = new ArrayList<>();
     try (ResultSet rs = loadDue.executeQuery()) {
       while (rs.next()) {
-        jobs.add(new StoredJob(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4)));
+        jobs.add(new StoredJob(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
       }
     }
     return jobs;
@@ -264,9 +265,10 @@ public final class JobStore implements AutoCloseable {
   public boolean requeueDead(long id, long dueAt) throws SQLException {
     int moved;
     try (PreparedStatement st = db.prepareStatement(
-        "INSERT INTO jobs (id, payload, due_at, attempts) SELECT id, payload, ?, 0 FROM dead_jobs WHERE id = ?")) {
+        "INSERT INTO jobs (id, payload, due_at, created_at, attempts) SELECT id, payload, ?, ?, 0 FROM dead_jobs WHERE id = ?")) {
       st.setLong(1, dueAt);
-      st.setLong(2, id);
+      st.setLong(2, dueAt);
+      st.setLong(3, id);
       moved = st.executeUpdate();
     }
     return moved > 0 && deleteDead(id);

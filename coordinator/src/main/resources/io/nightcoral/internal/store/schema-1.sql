@@ -9,6 +9,7 @@ CREATE TABLE jobs (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
   payload    TEXT    NOT NULL,
   due_at     INTEGER NOT NULL,  -- epoch millis
+  created_at INTEGER NOT NULL,  -- epoch millis; due_at > created_at marks a timer (or a retry)
   attempts   INTEGER NOT NULL DEFAULT 0,
   last_error TEXT
 );
