@@ -86,7 +86,14 @@ class ChildProcessTest {
       assertEquals(WorkerPoolError.Kind.WORKER_DIED, error.kind());
       assertEquals(busy.id(), error.jobId().getAsLong());
       assertTrue(error.reason().contains("signal 9"), error.reason());
+      await().until(() -> workerThreads() == 3 * 3); // the dead child's threads are gone too
     }
+  }
+
+  /** Coordinator threads that serve worker children: three per live child. */
+  static long workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("nightcoral-worker-")).count();
   }
 
   private Set<Long> busyPids() throws Exception {

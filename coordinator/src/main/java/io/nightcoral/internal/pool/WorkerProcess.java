@@ -69,6 +69,7 @@ final class WorkerProcess implements Worker {
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
   private final List<NewJob> posts = new ArrayList<>();
   private final CountDownLatch stderrDone = new CountDownLatch(1);
+  private volatile Thread writer;
   private volatile String killReason;
   private volatile boolean shuttingDown;
   private long currentJob = -1;
@@ -93,16 +94,17 @@ final class WorkerProcess implements Worker {
     }
     WorkerProcess worker = new WorkerProcess(id, process, events);
     worker.outbox.add(ToWorker.newBuilder().setSetup(setup).build());
+    worker.writer = worker.startThread("writer", worker::writeLoop);
     worker.startThread("reader", worker::readLoop);
-    worker.startThread("writer", worker::writeLoop);
     worker.startThread("stderr", worker::drainStderr);
     return worker;
   }
 
-  private void startThread(String role, Runnable body) {
+  private Thread startThread(String role, Runnable body) {
     Thread t = new Thread(body, "nightcoral-worker-" + id + "-" + role);
     t.setDaemon(true);
     t.start();
+    return t;
   }
 
   /** Waits until the child is ready; throws with the child's own error if it is not. */
@@ -176,23 +178,23 @@ final class WorkerProcess implements Worker {
   }
 
   private void writeLoop() {
-    FrameWriter writer = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
+    FrameWriter frames = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
     try {
       while (true) {
         ToWorker message = outbox.take();
         while (message != null) {
-          writer.write(message);
+          frames.write(message);
           if (message.hasJob()) {
             events.jobWritten(this, message.getJob().getId());
           }
           message = outbox.poll();
         }
-        writer.flush();
+        frames.flush();
       }
     } catch (IOException e) {
       // the child is gone; the reader reports it
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // the child is gone and its death reported: nothing more to write
     }
   }
 
@@ -285,6 +287,7 @@ final class WorkerProcess implements Worker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    writer.interrupt();
     boolean killed = killReason != null;
     String reason = killed ? "was killed: " + killReason : exitText();
     boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
