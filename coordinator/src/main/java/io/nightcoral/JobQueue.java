@@ -55,8 +55,6 @@ final class JobQueue implements PoolListener {
     T run() throws Exception;
   }
 
-  private record Running(long id, String payload, int attempts, Worker worker, long startNanos) {}
-
   private final JobStore store;
   private final Clock clock;
   private final int cacheJobs;
@@ -78,8 +76,7 @@ final class JobQueue implements PoolListener {
   private final ArrayDeque<StoredJob> ready = new ArrayDeque<>();
   private final Set<Long> readyIds = new HashSet<>();
   private final Map<Long, Running> running = new HashMap<>();
-  private final Map<Worker, Running> busy = new HashMap<>();
-  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private final WorkerLoads workers;
   private final List<Runnable> effects = new ArrayList<>();
   private final List<Running> startedThisTurn = new ArrayList<>();
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
@@ -99,7 +96,7 @@ final class JobQueue implements PoolListener {
 
   JobQueue(JobStore store, Clock clock, int cacheJobs, int maxAttempts, Backoff backoff,
       Consumer<WorkerPoolError> notifyError, Function<String, String> describe, IntSupplier poolSize,
-      Metrics metrics) {
+      Metrics metrics, int workerPrefetch) {
     this.store = store;
     this.clock = clock;
     this.cacheJobs = cacheJobs;
@@ -109,6 +106,7 @@ final class JobQueue implements PoolListener {
     this.describe = describe;
     this.poolSize = poolSize;
     this.metrics = metrics;
+    this.workers = new WorkerLoads(workerPrefetch);
     try {
       recount(clock.millis());
     } catch (SQLException e) {
@@ -276,7 +274,7 @@ final class JobQueue implements PoolListener {
 
   @Override
   public void workerReady(Worker worker) {
-    submitEvent(() -> idle.add(worker));
+    submitEvent(() -> workers.add(worker));
   }
 
   @Override
@@ -316,14 +314,18 @@ final class JobQueue implements PoolListener {
   @Override
   public void workerDied(Worker worker, String reason, boolean killed) {
     submitEvent(() -> {
-      idle.remove(worker);
       died++;
-      Running r = busy.remove(worker);
-      if (r != null) {
-        running.remove(r.id());
-        if (!draining) {
-          failAttempt(r, Failure.of("worker " + worker.id() + " " + reason));
-        }
+      List<Running> held = workers.remove(worker);
+      Running r = held.isEmpty() ? null : held.get(0);
+      for (Running job : held) {
+        running.remove(job.id());
+      }
+      if (r != null && !draining) {
+        failAttempt(r, Failure.of("worker " + worker.id() + " " + reason));
+      }
+      for (Running waiting : held.subList(Math.min(1, held.size()), held.size())) {
+        store.unstart(waiting.id()); // it waited in the worker and never started: no attempt to charge
+        mayHaveDue = true;
       }
       WorkerPoolError error = new WorkerPoolError(
           killed ? WorkerPoolError.Kind.WORKER_KILLED : WorkerPoolError.Kind.WORKER_DIED, worker.id(),
@@ -344,16 +346,14 @@ final class JobQueue implements PoolListener {
     });
   }
 
-  /** Frees the worker and returns what it ran, or null if it was not running {@code jobId}. */
+  /** Frees the worker's hold on {@code jobId} and returns the job, or null if it did not hold it. */
   private Running release(Worker worker, long jobId) {
-    Running r = busy.get(worker);
-    if (r == null || r.id() != jobId) {
-      log.warn("worker {} answered for job {}, which it was not running", worker.id(), jobId);
+    Running r = workers.finish(worker, jobId);
+    if (r == null) {
+      log.warn("worker {} answered for job {}, which it did not hold", worker.id(), jobId);
       return null;
     }
-    busy.remove(worker);
     running.remove(jobId);
-    idle.add(worker);
     metrics.jobTime(System.nanoTime() - r.startNanos());
     return r;
   }
@@ -494,7 +494,8 @@ final class JobQueue implements PoolListener {
       return;
     }
     faultUntil = 0;
-    while (!idle.isEmpty()) {
+    Worker worker;
+    while ((worker = workers.pick()) != null) {
       StoredJob job = nextReady();
       if (job == null) {
         return;
@@ -505,7 +506,6 @@ final class JobQueue implements PoolListener {
             "NightCoral stopped while the job ran, " + job.attempts() + " times"));
         continue;
       }
-      Worker worker = idle.poll();
       store.markStarted(job.id());
       Running r = new Running(job.id(), job.payload(), job.attempts() + 1, worker, System.nanoTime());
       metrics.queueLatency(now - job.dueAt());
@@ -513,13 +513,14 @@ final class JobQueue implements PoolListener {
         metrics.timerLatency(now - job.dueAt());
       }
       running.put(job.id(), r);
-      busy.put(worker, r);
+      workers.assign(r);
       startedThisTurn.add(r);
       effects.add(() -> {
         if (log.isTraceEnabled()) {
-          log.trace("job {} (attempt {}) to worker {}: {}", r.id(), r.attempts(), worker.id(), describe.apply(r.payload()));
+          log.trace("job {} (attempt {}) to worker {}: {}", r.id(), r.attempts(), r.worker().id(),
+              describe.apply(r.payload()));
         }
-        worker.run(r.id(), r.payload());
+        r.worker().run(r.id(), r.payload());
       });
     }
   }
@@ -588,8 +589,7 @@ final class JobQueue implements PoolListener {
     store.rollback();
     for (Running r : startedThisTurn) {
       running.remove(r.id());
-      busy.remove(r.worker());
-      idle.add(r.worker());
+      workers.unassign(r);
     }
     ready.clear();
     readyIds.clear();
@@ -613,7 +613,7 @@ final class JobQueue implements PoolListener {
   }
 
   private void publishStats() {
-    stats = new Stats(poolSize.getAsInt(), idle.size(), Math.max(0, dueRows - running.size()), running.size(),
+    stats = new Stats(poolSize.getAsInt(), workers.idleCount(), Math.max(0, dueRows - running.size()), running.size(),
         retired, died, laterRows, deadRows);
   }
 

@@ -85,7 +85,8 @@ public final class NightCoral<J> implements AutoCloseable {
     this.metrics = config.meterRegistry == null ? Metrics.NONE
         : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
     this.queue = new JobQueue(store, clock, config.cacheJobs, config.maxAttempts,
-        new Backoff(config.retryFirst, config.retryMax), config.notifyError, this::describe, this::poolSize, metrics);
+        new Backoff(config.retryFirst, config.retryMax), config.notifyError, this::describe, this::poolSize, metrics,
+        config.workerPrefetch);
     this.timeouts = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "nightcoral-timeouts");
       t.setDaemon(true);

@@ -35,6 +35,8 @@ public final class NightCoralBuilder<J> {
   public static final Duration DEFAULT_RETRY_FIRST = Duration.ofSeconds(1);
   /** Default longest delay of {@link #retryBackoff}. */
   public static final Duration DEFAULT_RETRY_MAX = Duration.ofHours(1);
+  /** Default for {@link #workerPrefetch}. */
+  public static final int DEFAULT_WORKER_PREFETCH = 8;
   /** Default for {@link #closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
   /** Default for {@link #workerJvmOptions}: small-footprint flags for each child. */
@@ -66,6 +68,7 @@ public final class NightCoralBuilder<J> {
   Clock clock = Clock.systemUTC();
   String synchronous = "FULL";
   Object meterRegistry;
+  int workerPrefetch = DEFAULT_WORKER_PREFETCH;
 
   NightCoralBuilder(JobCodec<J> codec, String jobTypeName) {
     this.codec = codec;
@@ -220,6 +223,17 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
+  /**
+   * How many jobs a worker may hold at once when jobs are waiting (default 8): the one it runs and
+   * the next ones, so it never waits for the coordinator between jobs. Jobs go to idle workers
+   * first; 1 sends each worker one job at a time, which suits long jobs. A job a worker holds can
+   * no longer be deleted.
+   */
+  public NightCoralBuilder<J> workerPrefetch(int jobs) {
+    this.workerPrefetch = positive(jobs, "workerPrefetch");
+    return this;
+  }
+
   /** How long {@link NightCoral#close()} lets running jobs finish (default 10 s). */
   public NightCoralBuilder<J> closeTimeout(Duration timeout) {
     this.closeTimeout = positive(timeout, "closeTimeout");
@@ -260,7 +274,7 @@ public final class NightCoralBuilder<J> {
 
   @Override
   public String toString() {
-    return "database=" + databaseFile + " (synchronous=" + synchronous + "), jobs=" + jobTypeName + ", cacheJobs=" + cacheJobs
+    return "database=" + databaseFile + " (synchronous=" + synchronous + "), jobs=" + jobTypeName + ", cacheJobs=" + cacheJobs + ", workerPrefetch=" + workerPrefetch
         + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryFirst + ".." + retryMax
         + ", jobTimeout=" + (jobTimeout == null ? "none" : jobTimeout) + ", replyTimeout=" + replyTimeout
         + ", pingFrequency=" + pingFrequency + ", pingTimeout=" + pingTimeout

@@ -96,6 +96,36 @@ class ChildProcessTest {
         .filter(t -> t.isAlive() && t.getName().startsWith("nightcoral-worker-")).count();
   }
 
+  @Test
+  void jobsWaitingInAKilledChildAreNotChargedAnAttempt() throws Exception {
+    try (NightCoral<TestJob> nc = builder().maxAttempts(1).workerPrefetch(4).build()) {
+      nc.launch(TestHandler.class, 1);
+      long busy = nc.add(new TestJob("busy", 5_000)).id();
+      for (int i = 0; i < 3; i++) {
+        nc.add(new TestJob("count", i));
+      }
+      await().until(() -> busyPids().size() == 1 && nc.stats().running() == 4);
+      ProcessHandle.of(busyPids().iterator().next()).orElseThrow().destroyForcibly();
+      await().until(() -> nc.stats().retired() == 3);
+      assertEquals(List.of(busy), nc.deadJobs().stream().map(DeadJob::id).toList());
+    }
+  }
+
+  @Test
+  void aJobsDeadlineStartsWhenItRunsNotWhileItWaitsInTheChild() throws Exception {
+    try (NightCoral<TestJob> nc = builder().maxAttempts(1).workerPrefetch(4).jobTimeout(Duration.ofMillis(1_500))
+        .build()) {
+      nc.launch(TestHandler.class, 1);
+      for (int i = 0; i < 3; i++) {
+        nc.add(new TestJob("busy", 700));
+      }
+      Await.get(nc.idle());
+      assertEquals(3, nc.stats().retired());
+      assertEquals(0, nc.stats().dead());
+      assertEquals(0, nc.stats().died());
+    }
+  }
+
   private Set<Long> busyPids() throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("busy-"))

@@ -145,7 +145,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   }
 
   @Override
-  public void jobWritten(WorkerProcess worker, long jobId) {
+  public void jobStarted(WorkerProcess worker, long jobId) {
     Duration limit = settings.jobTimeout();
     if (limit == null) {
       return;

@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -51,7 +53,8 @@ final class WorkerProcess implements Worker {
 
     void finished(WorkerProcess worker, long jobId, Reply reply, List<NewJob> posts);
 
-    void jobWritten(WorkerProcess worker, long jobId);
+    /** The job is running in the child: written to it, and every job before it answered. */
+    void jobStarted(WorkerProcess worker, long jobId);
 
     void pong(WorkerProcess worker, long pingId);
 
@@ -67,12 +70,12 @@ final class WorkerProcess implements Worker {
   private final BlockingQueue<ToWorker> outbox = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
-  private final List<NewJob> posts = new ArrayList<>();
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private final Map<Long, List<NewJob>> posts = new HashMap<>();
   private final CountDownLatch stderrDone = new CountDownLatch(1);
   private volatile Thread writer;
   private volatile String killReason;
   private volatile boolean shuttingDown;
-  private long currentJob = -1;
 
   private WorkerProcess(int id, Process process, Events events) {
     this.id = id;
@@ -132,18 +135,39 @@ final class WorkerProcess implements Worker {
     return process.pid();
   }
 
+  /** A job handed to the child, and whether it has been written to its pipe yet. */
+  private static final class Held {
+    final long jobId;
+    boolean written;
+
+    Held(long jobId) {
+      this.jobId = jobId;
+    }
+  }
+
   @Override
   public void run(long jobId, String payload) {
     synchronized (this) {
-      currentJob = jobId;
-      posts.clear();
+      held.addLast(new Held(jobId));
     }
     outbox.add(ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(jobId).setPayload(payload)).build());
   }
 
-  /** The job the child is running, or -1. */
+  /** The job the child is running (the oldest it holds), or -1. */
   synchronized long currentJob() {
-    return currentJob;
+    Held head = held.peekFirst();
+    return head == null ? -1 : head.jobId;
+  }
+
+  /** Marks a job written; true if it is the one the child runs now. */
+  private synchronized boolean written(long jobId) {
+    for (Held h : held) {
+      if (h.jobId == jobId) {
+        h.written = true;
+        return h == held.peekFirst();
+      }
+    }
+    return false;
   }
 
   void ping(long pingId) {
@@ -184,8 +208,8 @@ final class WorkerProcess implements Worker {
         ToWorker message = outbox.take();
         while (message != null) {
           frames.write(message);
-          if (message.hasJob()) {
-            events.jobWritten(this, message.getJob().getId());
+          if (message.hasJob() && written(message.getJob().getId())) {
+            events.jobStarted(this, message.getJob().getId());
           }
           message = outbox.poll();
         }
@@ -242,26 +266,36 @@ final class WorkerProcess implements Worker {
       case REPLY:
         Reply reply = message.getReply();
         List<NewJob> finishedPosts;
+        long nextStarted = -1;
         synchronized (this) {
-          if (reply.getId() != currentJob) {
-            log.warn("worker {} replied for job {} but runs job {}", id, reply.getId(), currentJob);
+          Held head = held.peekFirst();
+          if (head == null || head.jobId != reply.getId()) {
+            log.warn("worker {} replied for job {} but runs job {}", id, reply.getId(), currentJob());
             return true;
           }
-          currentJob = -1;
-          finishedPosts = List.copyOf(posts);
-          posts.clear();
+          held.removeFirst();
+          finishedPosts = posts.getOrDefault(reply.getId(), List.of());
+          posts.remove(reply.getId());
+          Held next = held.peekFirst();
+          if (next != null && next.written) {
+            nextStarted = next.jobId;
+          }
         }
         events.finished(this, reply.getId(), reply, finishedPosts);
+        if (nextStarted >= 0) {
+          events.jobStarted(this, nextStarted);
+        }
         return true;
       case PONG:
         events.pong(this, message.getPong().getId());
         return true;
       case POST:
+        long jobId = message.getPost().getJobId();
         for (PostedJob job : message.getPost().getJobsList()) {
           NewJob stored = events.posted(job);
           if (stored != null) {
             synchronized (this) {
-              posts.add(stored);
+              posts.computeIfAbsent(jobId, k -> new ArrayList<>()).add(stored);
             }
           }
         }

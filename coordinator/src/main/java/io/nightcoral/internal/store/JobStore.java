@@ -34,6 +34,7 @@ public final class JobStore implements AutoCloseable {
   private PreparedStatement insert;
   private PreparedStatement delete;
   private PreparedStatement markStarted;
+  private PreparedStatement unstart;
   private PreparedStatement retryLater;
   private PreparedStatement loadDue;
 
@@ -47,6 +48,7 @@ public final class JobStore implements AutoCloseable {
     insert = db.prepareStatement("INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
     markStarted = db.prepareStatement("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?");
+    unstart = db.prepareStatement("UPDATE jobs SET attempts = attempts - 1 WHERE id = ? AND attempts > 0");
     retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
     loadDue = db.prepareStatement(
         "SELECT id, payload, due_at, created_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
@@ -177,6 +179,12 @@ public final class JobStore implements AutoCloseable {
   public void markStarted(long id) throws SQLException {
     markStarted.setLong(1, id);
     markStarted.executeUpdate();
+  }
+
+  /** Takes back {@link #markStarted} for a job a worker held but never started. */
+  public void unstart(long id) throws SQLException {
+    unstart.setLong(1, id);
+    unstart.executeUpdate();
   }
 
   /** Makes a failed job due again at {@code dueAt}, keeping its error. */
@@ -320,7 +328,7 @@ public final class JobStore implements AutoCloseable {
       // a failed rollback leaves SQLite to roll back on its own
     }
     try {
-      for (PreparedStatement st : new PreparedStatement[] {insert, delete, markStarted, retryLater, loadDue}) {
+      for (PreparedStatement st : new PreparedStatement[] {insert, delete, markStarted, unstart, retryLater, loadDue}) {
         st.close();
       }
       prepare();
