@@ -147,7 +147,7 @@ public final class NightCoral<J> implements AutoCloseable {
       }, queue);
     }
     ProcessPool.Settings settings = new ProcessPool.Settings(
-        ChildCommand.of(config.workerJvmOptions, config.workerClasspath), handlerClassName,
+        new ChildCommand(config.workerJvmOptions, config.workerClasspath), handlerClassName,
         config.workerConfigJson, config.pingFrequency, config.pingTimeout, config.jobTimeout,
         config.workerDeathThreshold, config.workerDeathDuration);
     return new ProcessPool(settings, queue, clock, this::localHandler, metrics::ping);

@@ -23,9 +23,14 @@ public final class WorkerMain {
 
   /**
    * Runs the child until the coordinator sends Shutdown or closes stdin, then halts the JVM; the
-   * real stdout is kept for frames, and {@code System.out} goes to stderr.
+   * real stdout is kept for frames, and {@code System.out} goes to stderr. With the single argument
+   * {@code --train} it only loads the classes a child needs and exits, for a class-data archive.
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length == 1 && args[0].equals("--train")) {
+      Training.run(); // a run that only loads classes, for a class-data-sharing archive
+      return;
+    }
     // Before any handler or logging class can cache them: the pipes are ours alone.
     OutputStream frameOut =
         new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), OUTPUT_BUFFER_BYTES);

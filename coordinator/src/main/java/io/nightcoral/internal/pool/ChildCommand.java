@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.MessageLite;
+import io.nightcoral.protocol.Frames;
 import io.nightcoral.worker.JobHandler;
 import java.io.File;
 import java.net.URISyntaxException;
@@ -16,52 +17,67 @@ import java.util.Set;
 
 /**
  * The command line of a worker child: the server's own {@code java}, output-safety flags, the
- * user's JVM options, and an explicit class path.
+ * user's JVM options, a class-data archive once one exists, and an explicit class path: the
+ * runtime's own jars first, then the server's class path, then the extra entries.
  */
 public final class ChildCommand {
   /** Keep the JVM's own messages off stdout, which carries frames only. */
   static final List<String> STDOUT_SAFETY = List.of(
       "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr");
-
   /** The child's entry point, in the worker runtime. */
   static final String MAIN_CLASS = "io.nightcoral.worker.WorkerMain";
 
-  private ChildCommand() {}
+  private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private final List<String> jvmOptions;
+  private final String classpath;
+  private final CdsArchive archive;
 
-  /** The full command for a child with {@code jvmOptions} and {@code extraClasspath}. */
-  public static List<String> of(List<String> jvmOptions, List<Path> extraClasspath) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(STDOUT_SAFETY);
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(classpath(extraClasspath));
-    command.add(MAIN_CLASS);
-    return command;
-  }
-
-  /**
-   * The server's class path, plus where the runtime's own classes come from (a server in a
-   * container or a fat jar may not list them), plus {@code extra}.
-   */
-  static String classpath(List<Path> extra) {
-    Set<String> entries = new LinkedHashSet<>();
+  /** A command for children with {@code jvmOptions} and {@code extraClasspath}. */
+  public ChildCommand(List<String> jvmOptions, List<Path> extraClasspath) {
+    this.jvmOptions = List.copyOf(jvmOptions);
+    List<String> runtime = runtimeEntries();
+    Set<String> entries = new LinkedHashSet<>(runtime);
     for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
       if (!entry.isEmpty()) {
         entries.add(entry);
       }
     }
-    for (Class<?> c : List.of(JobHandler.class, MessageLite.class, ObjectMapper.class, JsonParser.class,
-        JsonProperty.class)) {
+    for (Path p : extraClasspath) {
+      entries.add(p.toAbsolutePath().toString());
+    }
+    this.classpath = String.join(File.pathSeparator, entries);
+    this.archive = new CdsArchive(java, this.jvmOptions, runtime);
+  }
+
+  /** The command to start a child now (with the class-data archive if it is ready). */
+  List<String> command() {
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(STDOUT_SAFETY);
+    command.addAll(archive.flags());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(classpath);
+    command.add(MAIN_CLASS);
+    return command;
+  }
+
+  /** Builds the class-data archive in the background if there is none yet. */
+  void prepareArchive() {
+    archive.trainInBackground();
+  }
+
+  /** Where the runtime's own classes come from: a server in a container or a fat jar may not list them. */
+  static List<String> runtimeEntries() {
+    Set<String> entries = new LinkedHashSet<>();
+    for (Class<?> c : List.of(JobHandler.class, Frames.class, MessageLite.class, ObjectMapper.class,
+        JsonParser.class, JsonProperty.class)) {
       String location = locationOf(c);
       if (location != null) {
         entries.add(location);
       }
     }
-    for (Path p : extra) {
-      entries.add(p.toAbsolutePath().toString());
-    }
-    return String.join(File.pathSeparator, entries);
+    return List.copyOf(entries);
   }
 
   private static String locationOf(Class<?> c) {

@@ -35,7 +35,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private static final long MAX_RESTART_DELAY_MILLIS = 30_000;
 
   /** How the children are started and watched. */
-  public record Settings(List<String> command, String handlerClass, String configJson, Duration pingFrequency,
+  public record Settings(ChildCommand command, String handlerClass, String configJson, Duration pingFrequency,
       Duration pingTimeout, Duration jobTimeout, int deathThreshold, Duration deathWindow) {}
 
   private final Settings settings;
@@ -79,7 +79,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     List<WorkerProcess> started = new ArrayList<>();
     try {
       for (int i = 1; i <= count; i++) {
-        started.add(WorkerProcess.start(i, settings.command(), setup(i), this));
+        started.add(WorkerProcess.start(i, settings.command().command(), setup(i), this));
       }
       for (WorkerProcess w : started) {
         w.awaitReady(START_LIMIT);
@@ -93,6 +93,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     launched = true;
     started.forEach(listener::workerReady);
+    settings.command().prepareArchive();
     long pingMillis = settings.pingFrequency().toMillis();
     timer.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
     log.info("worker pool started: {} children of {}", count, settings.handlerClass());
@@ -284,7 +285,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       return;
     }
     try {
-      WorkerProcess.start(id, settings.command(), setup(id), this);
+      WorkerProcess.start(id, settings.command().command(), setup(id), this);
     } catch (RuntimeException e) {
       log.error("cannot start a replacement for worker {}: {}", id, e.getMessage());
       scheduleReplacement(id, true);
