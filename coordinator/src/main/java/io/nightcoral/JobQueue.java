@@ -9,6 +9,7 @@ import io.nightcoral.internal.store.NewJob;
 import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -386,8 +387,9 @@ final class JobQueue implements PoolListener {
     if (wakeAt == Long.MAX_VALUE) {
       first = inbox.take();
     } else {
-      long wait = wakeAt - clock.millis();
-      first = wait <= 0 ? inbox.poll() : inbox.poll(wait, TimeUnit.MILLISECONDS);
+      Instant current = clock.instant(); // sub-millisecond, so the loop wakes right at the due millisecond
+      long waitNanos = (wakeAt - current.toEpochMilli()) * 1_000_000 - current.getNano() % 1_000_000;
+      first = waitNanos <= 0 ? inbox.poll() : inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
     }
     if (first != null) {
       batch.add(first);
