@@ -10,14 +10,11 @@ import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +55,6 @@ final class JobQueue implements PoolListener {
 
   private final JobStore store;
   private final Clock clock;
-  private final int cacheJobs;
   private final int maxAttempts;
   private final Backoff backoff;
   private final Consumer<WorkerPoolError> notifyError;
@@ -74,8 +70,8 @@ final class JobQueue implements PoolListener {
   private volatile Stats stats;
 
   // Everything below belongs to the queue's thread.
-  private final ArrayDeque<StoredJob> ready = new ArrayDeque<>();
-  private final Set<Long> readyIds = new HashSet<>();
+  private final JobCounts counts;
+  private final ReadyCache ready;
   private final Map<Long, Running> running = new HashMap<>();
   private final WorkerLoads workers;
   private final List<Runnable> effects = new ArrayList<>();
@@ -83,12 +79,6 @@ final class JobQueue implements PoolListener {
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   private CompletableFuture<Void> drained;
   private long now;
-  private long horizon;
-  private long nextDue;
-  private boolean mayHaveDue;
-  private long dueRows;
-  private long laterRows;
-  private long deadRows;
   private long retired;
   private long died;
   private long faultUntil;
@@ -100,7 +90,8 @@ final class JobQueue implements PoolListener {
       Metrics metrics, int workerPrefetch) {
     this.store = store;
     this.clock = clock;
-    this.cacheJobs = cacheJobs;
+    this.counts = new JobCounts(store);
+    this.ready = new ReadyCache(store, cacheJobs);
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.notifyError = notifyError;
@@ -109,7 +100,8 @@ final class JobQueue implements PoolListener {
     this.metrics = metrics;
     this.workers = new WorkerLoads(workerPrefetch);
     try {
-      recount(clock.millis());
+      counts.recount(clock.millis());
+      store.commit();
     } catch (SQLException e) {
       throw new NightCoralException("cannot read database " + store.name() + ": " + e.getMessage(), e);
     }
@@ -119,8 +111,9 @@ final class JobQueue implements PoolListener {
   }
 
   void start() {
-    if (dueRows > 0 || laterRows > 0) {
-      log.info("database {}: recovered {} due jobs and {} timers from an earlier run", store.name(), dueRows, laterRows);
+    if (counts.due() > 0 || counts.later() > 0) {
+      log.info("database {}: recovered {} due jobs and {} timers from an earlier run", store.name(), counts.due(),
+          counts.later());
     }
     thread.start();
   }
@@ -163,12 +156,11 @@ final class JobQueue implements PoolListener {
 
   CompletableFuture<Boolean> requeueDead(long id) {
     return call(() -> {
-      if (!store.requeueDead(id, horizon)) {
+      if (!store.requeueDead(id, counts.horizon())) {
         return false;
       }
-      deadRows--;
-      dueRows++;
-      mayHaveDue = true;
+      counts.revived();
+      ready.mayHaveMore();
       return true;
     });
   }
@@ -177,7 +169,7 @@ final class JobQueue implements PoolListener {
     return call(() -> {
       boolean deleted = store.deleteDead(id);
       if (deleted) {
-        deadRows--;
+        counts.deadDeleted();
       }
       return deleted;
     });
@@ -285,9 +277,7 @@ final class JobQueue implements PoolListener {
       if (r == null) {
         return;
       }
-      if (store.delete(jobId).isPresent()) {
-        dueRows--;
-      }
+      store.delete(jobId).ifPresent(counts::removed);
       insertNow(posts);
       retired++;
       effects.add(() -> {
@@ -326,7 +316,7 @@ final class JobQueue implements PoolListener {
       }
       for (Running waiting : held.subList(Math.min(1, held.size()), held.size())) {
         store.unstart(waiting.id()); // it waited in the worker and never started: no attempt to charge
-        mayHaveDue = true;
+        ready.mayHaveMore();
       }
       WorkerPoolError error = new WorkerPoolError(
           killed ? WorkerPoolError.Kind.WORKER_KILLED : WorkerPoolError.Kind.WORKER_DIED, worker.id(),
@@ -379,8 +369,8 @@ final class JobQueue implements PoolListener {
   }
 
   private void awaitCommands(List<Command> batch) throws InterruptedException {
-    long wakeAt = nextDue;
-    if (faultUntil > 0 && mayHaveDue) {
+    long wakeAt = counts.nextDue();
+    if (faultUntil > 0 && ready.mayHaveDue()) {
       wakeAt = Math.min(wakeAt, faultUntil);
     }
     Command first;
@@ -425,7 +415,7 @@ final class JobQueue implements PoolListener {
         log.error("database {}: error after commit", store.name(), t);
       }
     }
-    if (dueRows <= 0 && !idleWaiters.isEmpty()) {
+    if (counts.due() <= 0 && !idleWaiters.isEmpty()) {
       idleWaiters.forEach(f -> f.complete(null));
       idleWaiters.clear();
     }
@@ -437,36 +427,21 @@ final class JobQueue implements PoolListener {
 
   /** Counts timers that fell due since the last turn; a scan happens only when one is due. */
   private void advanceTime() throws SQLException {
-    if (now >= nextDue) {
-      long fired = store.countDueBetween(horizon, now);
-      dueRows += fired;
-      laterRows -= fired;
-      if (fired > 0) {
-        mayHaveDue = true;
-      }
-      nextDue = store.nextDueAfter(now);
+    if (counts.advance(now) > 0) {
+      ready.mayHaveMore();
     }
-    horizon = Math.max(horizon, now);
   }
 
   private long[] insertNow(List<NewJob> jobs) throws SQLException {
     long[] ids = new long[jobs.size()];
     for (int i = 0; i < ids.length; i++) {
       NewJob job = jobs.get(i);
+      long horizon = counts.horizon();
       long dueAt = job.dueAt() == NewJob.NOW ? horizon : job.dueAt();
       long id = store.insert(job.payload(), dueAt, horizon);
       ids[i] = id;
-      if (dueAt <= horizon) {
-        dueRows++;
-        if (!mayHaveDue && ready.size() < cacheJobs) {
-          ready.add(new StoredJob(id, job.payload(), dueAt, horizon, 0));
-          readyIds.add(id);
-        } else {
-          mayHaveDue = true;
-        }
-      } else {
-        laterRows++;
-        nextDue = Math.min(nextDue, dueAt);
+      if (counts.stored(dueAt)) {
+        ready.stored(new StoredJob(id, job.payload(), dueAt, horizon, 0));
       }
     }
     return ids;
@@ -480,14 +455,8 @@ final class JobQueue implements PoolListener {
     if (dueAt.isEmpty()) {
       return false;
     }
-    if (dueAt.getAsLong() <= horizon) {
-      dueRows--;
-    } else {
-      laterRows--;
-    }
-    if (readyIds.remove(id)) {
-      ready.removeIf(j -> j.id() == id);
-    }
+    counts.removed(dueAt.getAsLong());
+    ready.remove(id);
     return true;
   }
 
@@ -498,7 +467,7 @@ final class JobQueue implements PoolListener {
     faultUntil = 0;
     Worker worker;
     while ((worker = workers.pick()) != null) {
-      StoredJob job = nextReady();
+      StoredJob job = ready.next(counts.horizon(), running.size(), running::containsKey);
       if (job == null) {
         return;
       }
@@ -527,24 +496,6 @@ final class JobQueue implements PoolListener {
     }
   }
 
-  private StoredJob nextReady() throws SQLException {
-    if (ready.isEmpty() && mayHaveDue) {
-      int limit = cacheJobs + running.size();
-      List<StoredJob> rows = store.loadDue(horizon, limit);
-      for (StoredJob row : rows) {
-        if (!running.containsKey(row.id()) && ready.size() < cacheJobs && readyIds.add(row.id())) {
-          ready.add(row);
-        }
-      }
-      mayHaveDue = rows.size() >= limit;
-    }
-    StoredJob job = ready.poll();
-    if (job != null) {
-      readyIds.remove(job.id());
-    }
-    return job;
-  }
-
   private void failAttempt(Running r, Failure failure) throws SQLException {
     if (r.attempts() >= maxAttempts) {
       bury(r.id(), r.attempts(), failure);
@@ -552,17 +503,14 @@ final class JobQueue implements PoolListener {
     }
     long dueAt = now + backoff.delayMillis(r.attempts());
     store.retryLater(r.id(), dueAt, failure.describe());
-    dueRows--;
-    laterRows++;
-    nextDue = Math.min(nextDue, dueAt);
+    counts.postponed(dueAt);
     effects.add(() -> log.warn("job {} failed attempt {} of {}, retrying in {} ms: {}",
         r.id(), r.attempts(), maxAttempts, dueAt - now, headline(failure)));
   }
 
   private void bury(long id, int attempts, Failure failure) throws SQLException {
     store.bury(id, failure.describe(), now);
-    dueRows--;
-    deadRows++;
+    counts.buried();
     effects.add(() -> {
       log.error("job {} is dead after {} attempts: {}", id, attempts, headline(failure));
       CompletableFuture<String> f = replies.get(id);
@@ -594,29 +542,18 @@ final class JobQueue implements PoolListener {
       workers.unassign(r);
     }
     ready.clear();
-    readyIds.clear();
     faultUntil = now + FAULT_PAUSE_MILLIS;
     try {
-      recount(now);
+      counts.recount(now);
+      store.commit();
     } catch (SQLException e) {
-      mayHaveDue = true;
       log.error("database {}: cannot re-read counts: {}", store.name(), e.toString());
     }
   }
 
-  private void recount(long at) throws SQLException {
-    horizon = Math.max(horizon, at);
-    dueRows = store.countDue(horizon);
-    laterRows = store.countLater(horizon);
-    deadRows = store.countDead();
-    nextDue = store.nextDueAfter(horizon);
-    mayHaveDue = dueRows > 0;
-    store.commit();
-  }
-
   private void publishStats() {
-    stats = new Stats(poolSize.getAsInt(), workers.idleCount(), Math.max(0, dueRows - running.size()), running.size(),
-        retired, died, laterRows, deadRows);
+    stats = new Stats(poolSize.getAsInt(), workers.idleCount(), Math.max(0, counts.due() - running.size()),
+        running.size(), retired, died, counts.later(), counts.dead());
   }
 
   private void finish() {

@@ -56,6 +56,38 @@ class ChildLifecycleTest {
   }
 
   @Test
+  void closeAlsoStopsAReplacementThatIsStillStarting() throws Exception {
+    try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(dir.resolve("close.db")).build()) {
+      nc.launch(TestHandler.class, 2);
+      ProcessHandle victim = ChildProcessTest.liveChildren().get(0);
+      victim.destroyForcibly();
+      victim.onExit().get(30, TimeUnit.SECONDS);
+      await().until(() -> ChildProcessTest.liveChildren().size() == 2); // the replacement is starting
+    }
+    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
+  }
+
+  @Test
+  void childrenKilledWhileStartingAreReplacedAtOnce() throws Exception {
+    try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(dir.resolve("start.db")).build()) {
+      nc.launch(TestHandler.class, 1);
+      long previous = -1;
+      for (int kill = 0; kill < 8; kill++) {
+        long last = previous;
+        await().until(() -> !ChildProcessTest.liveChildren().isEmpty()
+            && ChildProcessTest.liveChildren().get(0).pid() != last);
+        ProcessHandle child = ChildProcessTest.liveChildren().get(0);
+        previous = child.pid();
+        child.destroyForcibly();
+        child.onExit().get(30, TimeUnit.SECONDS);
+      }
+      // eight failed starts in a row would wait 0.1 + 0.2 + ... + 12.8 s before the next try
+      await().atMost(Duration.ofSeconds(10)).until(() -> nc.stats().workers() == 1);
+      assertEquals(new TestJob("square", 4), Await.get(nc.addQuery(new TestJob("square", 2)).reply()));
+    }
+  }
+
+  @Test
   void aChildThatStopsAnsweringPingsIsKilledAndReplaced() throws Exception {
     List<WorkerPoolError> errors = new CopyOnWriteArrayList<>();
     try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(dir.resolve("ping.db"))

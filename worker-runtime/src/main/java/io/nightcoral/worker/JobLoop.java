@@ -83,6 +83,9 @@ final class JobLoop {
       throw stop(Halt.FAILED, "job " + job.getId() + " failed with " + e);
     }
     Thread.interrupted(); // a handler's leftover interrupt must not reach the next job
+    // The reply must be in the pipe before the next job starts: if that job kills the process,
+    // the coordinator still learns that this one finished, and charges the death to the right job.
+    outbox.drain(DRAIN_TIMEOUT);
   }
 
   /** Flushes what is queued (bounded by {@link #DRAIN_TIMEOUT}), then halts with {@code status}. */

@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -44,6 +45,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final UnaryOperator<String> localHandler;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<Integer, WorkerProcess> workers = new ConcurrentHashMap<>();
+  private final Set<WorkerProcess> children = ConcurrentHashMap.newKeySet(); // starting or ready
   private final Map<WorkerProcess, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
   private final Map<WorkerProcess, PendingPing> pingsUnanswered = new ConcurrentHashMap<>();
   private final LongConsumer pingNanos;
@@ -79,7 +81,9 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     List<WorkerProcess> started = new ArrayList<>();
     try {
       for (int i = 1; i <= count; i++) {
-        started.add(WorkerProcess.start(i, settings.command().command(), setup(i), this));
+        WorkerProcess w = WorkerProcess.start(i, settings.command().command(), setup(i), this);
+        started.add(w);
+        children.add(w);
       }
       for (WorkerProcess w : started) {
         w.awaitReady(START_LIMIT);
@@ -111,8 +115,11 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
 
   @Override
   public void shutdown(Duration grace) {
-    stopping = true;
-    List<WorkerProcess> all = new ArrayList<>(workers.values());
+    List<WorkerProcess> all;
+    synchronized (this) {
+      stopping = true; // no replacement starts after this
+      all = new ArrayList<>(children);
+    }
     all.forEach(WorkerProcess::shutdown);
     CompletableFuture<?>[] exits = all.stream().map(WorkerProcess::onExit).toArray(CompletableFuture[]::new);
     try {
@@ -133,6 +140,10 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
 
   @Override
   public void ready(WorkerProcess worker) {
+    if (stopping) {
+      worker.shutdown(); // a replacement that came up as the pool stops
+      return;
+    }
     WorkerProcess previous = workers.put(worker.id(), worker);
     if (previous != null && previous != worker) {
       log.error("worker slot {} was taken twice", worker.id());
@@ -221,6 +232,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
 
   @Override
   public void died(WorkerProcess worker, String reason, boolean killed, boolean wasReady) {
+    children.remove(worker);
     workers.remove(worker.id(), worker);
     pingsUnanswered.remove(worker);
     ScheduledFuture<?> deadline = deadlines.remove(worker);
@@ -232,7 +244,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     if (!wasReady) {
       if (!stopping) {
-        scheduleReplacement(worker.id(), true);
+        // a child that exits by itself while starting is a broken start; one killed from outside is not
+        scheduleReplacement(worker.id(), killed || !worker.diedOfSignal());
       }
       return; // a child that never came up ran no job and was never offered to the queue
     }
@@ -241,12 +254,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       return;
     }
     if (tooManyDeaths()) {
-      stopping = true;
+      synchronized (this) {
+        stopping = true;
+      }
       String why = settings.deathThreshold() + " workers died within " + settings.deathWindow()
           + "; the pool stopped. Last: worker " + worker.id() + " " + reason;
       log.error(why);
       listener.poolStopped(why);
-      workers.values().forEach(w -> w.kill("the pool stopped"));
+      children.forEach(w -> w.kill("the pool stopped"));
       return;
     }
     scheduleReplacement(worker.id(), false);
@@ -281,11 +296,12 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   }
 
   private void replace(int id) {
-    if (stopping) {
-      return;
-    }
     try {
-      WorkerProcess.start(id, settings.command().command(), setup(id), this);
+      synchronized (this) {
+        if (!stopping) {
+          children.add(WorkerProcess.start(id, settings.command().command(), setup(id), this));
+        }
+      }
     } catch (RuntimeException e) {
       log.error("cannot start a replacement for worker {}: {}", id, e.getMessage());
       scheduleReplacement(id, true);

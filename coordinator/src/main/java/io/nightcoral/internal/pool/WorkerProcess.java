@@ -184,6 +184,11 @@ final class WorkerProcess implements Worker {
     return process.isAlive();
   }
 
+  /** Whether the exited child was ended by a signal (exit code 128 + signal). */
+  boolean diedOfSignal() {
+    return !process.isAlive() && process.exitValue() > 128;
+  }
+
   CompletableFuture<Process> onExit() {
     return process.onExit();
   }
