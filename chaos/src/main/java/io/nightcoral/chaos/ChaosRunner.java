@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs the chaos scenarios and checks that no job is lost: {@code kill -9} of worker children
- * under load (scenario 1). Prints a summary table and exits with 1 if a job was lost or another check failed.
+ * under load (scenario 1), and {@code kill -9} of the server itself, round after round (scenario
+ * 2). Prints a summary table and exits with 1 if a job was lost or another check failed.
  *
  * <p>Argument: a folder for databases, result files and logs (emptied first). Sizes come from
  * {@code chaos.*} system properties; see {@link ChaosSettings}.
@@ -38,6 +39,9 @@ public final class ChaosRunner {
     List<Outcome> outcomes = new ArrayList<>();
     if (settings.scenarios().contains(1)) {
       outcomes.add(new WorkerKillScenario(settings, dir.resolve("s1")).run());
+    }
+    if (settings.scenarios().contains(2)) {
+      outcomes.add(new ServerKillScenario(settings, dir.resolve("s2")).run());
     }
     boolean failed = printSummary(outcomes);
     System.exit(failed ? 1 : 0);

@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * numbers.
  *
  * @param seed seeds every random choice ({@code chaos.seed}; default: the clock)
- * @param scenarios the scenarios to run ({@code chaos.scenarios}, default {@code 1})
+ * @param scenarios the scenarios to run ({@code chaos.scenarios}, default {@code 1,2})
  * @param s1Jobs jobs in scenario 1 ({@code chaos.s1.jobs}, default 20,000)
  * @param s1Children worker children in scenario 1 ({@code chaos.s1.children}, default 4)
  * @param s1KillEvery the kill period ({@code chaos.s1.killEveryMillis}, default 200 ms)
@@ -17,15 +17,17 @@ import java.util.TreeSet;
  *     also children still starting ({@code any})
  * @param s1Spare candidates the killer leaves alone ({@code chaos.s1.spare}, default 1)
  * @param s1Limit the longest wait for scenario 1's queue to empty ({@code chaos.s1.limitSeconds}, 180)
+ * @param s2Rounds server kills in scenario 2 ({@code chaos.s2.rounds}, default 10)
+ * @param s2DrainLimit the longest wait for the drain run ({@code chaos.s2.drainLimitSeconds}, 120)
  */
 record ChaosSettings(long seed, Set<Integer> scenarios, int s1Jobs, int s1Children, Duration s1KillEvery,
-    boolean s1OnlyUp, int s1Spare, Duration s1Limit) {
+    boolean s1OnlyUp, int s1Spare, Duration s1Limit, int s2Rounds, Duration s2DrainLimit) {
 
   static ChaosSettings fromSystemProperties() {
     String seedText = text("chaos.seed", "");
     long seed = seedText.isEmpty() ? System.nanoTime() : Long.parseLong(seedText);
     Set<Integer> scenarios = new TreeSet<>();
-    for (String s : text("chaos.scenarios", "1").split(",")) {
+    for (String s : text("chaos.scenarios", "1,2").split(",")) {
       if (!s.isBlank()) {
         scenarios.add(Integer.parseInt(s.trim()));
       }
@@ -40,7 +42,9 @@ record ChaosSettings(long seed, Set<Integer> scenarios, int s1Jobs, int s1Childr
         Duration.ofMillis(number("chaos.s1.killEveryMillis", 200, 1)),
         victims.equals("up"),
         number("chaos.s1.spare", 1, 0),
-        Duration.ofSeconds(number("chaos.s1.limitSeconds", 180, 1)));
+        Duration.ofSeconds(number("chaos.s1.limitSeconds", 180, 1)),
+        number("chaos.s2.rounds", 10, 1),
+        Duration.ofSeconds(number("chaos.s2.drainLimitSeconds", 120, 1)));
   }
 
   /** A property's trimmed text; an unset or empty property gives {@code fallback}. */
@@ -61,6 +65,7 @@ record ChaosSettings(long seed, Set<Integer> scenarios, int s1Jobs, int s1Childr
   public String toString() {
     return "seed=" + seed + " scenarios=" + scenarios + " s1.jobs=" + s1Jobs + " s1.children=" + s1Children
         + " s1.killEvery=" + s1KillEvery.toMillis() + "ms s1.victims=" + (s1OnlyUp ? "up" : "any")
-        + " s1.spare=" + s1Spare + " s1.limit=" + s1Limit.toSeconds() + "s";
+        + " s1.spare=" + s1Spare + " s1.limit=" + s1Limit.toSeconds() + "s s2.rounds=" + s2Rounds
+        + " s2.drainLimit=" + s2DrainLimit.toSeconds() + "s";
   }
 }
