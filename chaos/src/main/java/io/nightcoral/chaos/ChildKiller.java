@@ -1,0 +1,117 @@
+package io.nightcoral.chaos;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Every period, {@code kill -9}s one worker child of this JVM picked at random among the
+ * candidates: descendants alive now whose command line runs the worker runtime's main class.
+ *
+ * <p>With {@code onlyUp}, a candidate must also be up: it has run at least one job, as its
+ * non-empty result file (named after its pid) shows, so the coordinator knows it finished starting.
+ * Without it, children still starting are candidates too. The killer leaves {@code spare}
+ * candidates alone: with that many or fewer, the tick kills nobody.
+ */
+final class ChildKiller {
+  static final String WORKER_MAIN = "io.nightcoral.worker.WorkerMain";
+
+  private final Random random;
+  private final Path resultsDir;
+  private final boolean onlyUp;
+  private final int spare;
+  private final ScheduledExecutorService timer;
+  private final AtomicLong kills = new AtomicLong();
+  private final AtomicLong idleTicks = new AtomicLong();
+
+  private ChildKiller(Random random, Path resultsDir, boolean onlyUp, int spare) {
+    this.random = random;
+    this.resultsDir = resultsDir;
+    this.onlyUp = onlyUp;
+    this.spare = spare;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "chaos-killer");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts killing every {@code periodMillis}; {@code resultsDir} is where {@link ChaosHandler} writes. */
+  static ChildKiller start(long periodMillis, Random random, Path resultsDir, boolean onlyUp, int spare) {
+    ChildKiller killer = new ChildKiller(random, resultsDir, onlyUp, spare);
+    killer.timer.scheduleAtFixedRate(killer::killOne, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    return killer;
+  }
+
+  /** The worker children of {@code parent} (at any depth) that are alive now. */
+  static List<ProcessHandle> liveWorkers(ProcessHandle parent) {
+    return parent.descendants().filter(ProcessHandle::isAlive).filter(ChildKiller::isWorker).toList();
+  }
+
+  static boolean isWorker(ProcessHandle p) {
+    return p.info().commandLine().map(c -> c.contains(WORKER_MAIN)).orElse(false);
+  }
+
+  private void killOne() {
+    try {
+      List<ProcessHandle> candidates = liveWorkers(ProcessHandle.current());
+      if (onlyUp) {
+        Set<Long> up = pidsThatRanAJob();
+        candidates = candidates.stream().filter(p -> up.contains(p.pid())).toList();
+      }
+      if (candidates.size() <= spare) {
+        idleTicks.incrementAndGet();
+        return;
+      }
+      if (candidates.get(random.nextInt(candidates.size())).destroyForcibly()) {
+        kills.incrementAndGet();
+      }
+    } catch (Throwable t) {
+      System.err.println("[chaos] the killer failed a tick: " + t);
+    }
+  }
+
+  /** The pids in the names of non-empty result files, {@code ran-<pid>-w<worker>.txt}. */
+  private Set<Long> pidsThatRanAJob() throws IOException {
+    Set<Long> pids = new HashSet<>();
+    if (!Files.isDirectory(resultsDir)) {
+      return pids;
+    }
+    try (Stream<Path> files = Files.list(resultsDir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(RanJobs.FILE_PREFIX) && Files.size(file) > 0) {
+          int dash = name.indexOf('-', RanJobs.FILE_PREFIX.length());
+          pids.add(Long.parseLong(name.substring(RanJobs.FILE_PREFIX.length(), dash)));
+        }
+      }
+    }
+    return pids;
+  }
+
+  long kills() {
+    return kills.get();
+  }
+
+  /** Ticks that killed nobody: no more candidates than the spare count. */
+  long idleTicks() {
+    return idleTicks.get();
+  }
+
+  /** Stops killing; returns once no kill is in progress. */
+  void stop() throws InterruptedException {
+    timer.shutdown();
+    if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+      timer.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.nightcoral.chaos;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Scenario 2: a server JVM is {@code kill -9}ed again and again while it adds jobs and timers,
+ * then a last run drains the database; every acknowledged job and timer must have run.
+ *
+ * <p>Each round starts a {@link ChaosServer} on the same database with 2 to 4 children; once they
+ * are up it kills the server after 0.5 to 3 s, waits for it to exit, and checks that none of its
+ * children outlives it (they must halt when their stdin closes).
+ */
+final class ServerKillScenario {
+  private static final long READY_LIMIT_SECONDS = 60;
+  private static final long EXIT_LIMIT_SECONDS = 30;
+  private static final long ORPHAN_LIMIT_MILLIS = 5_000;
+  private static final int MIN_CHILDREN = 2;
+  private static final int MAX_CHILDREN = 4;
+  private static final int DRAIN_CHILDREN = 4;
+  private static final int MIN_UP_MILLIS = 500;
+  private static final int MAX_UP_MILLIS = 3_000;
+
+  private final ChaosSettings settings;
+  private final Path dir;
+  private final Random random;
+  private final String runId = Long.toString(ProcessHandle.current().pid());
+
+  ServerKillScenario(ChaosSettings settings, Path dir) {
+    this.settings = settings;
+    this.dir = dir;
+    this.random = new Random(settings.seed() + 2);
+  }
+
+  Outcome run() throws Exception {
+    Files.createDirectories(dir);
+    Path database = dir.resolve("s2.db");
+    Path results = dir.resolve("ran");
+    List<String> problems = new ArrayList<>();
+    Set<String> acked = new HashSet<>();
+    long kills = 0;
+    long started = System.nanoTime();
+    ChaosRunner.say("s2: %d rounds of a server JVM killed with kill -9 while it adds jobs and timers",
+        settings.s2Rounds());
+
+    for (int round = 1; round <= settings.s2Rounds(); round++) {
+      int children = MIN_CHILDREN + random.nextInt(MAX_CHILDREN - MIN_CHILDREN + 1);
+      String marker = "chaos-" + runId + "-round-" + round;
+      ServerRun server = ServerRun.start(args(database, results, "feed", round, children, marker),
+          dir.resolve("server-" + round + ".log"));
+      if (!server.awaitReady(READY_LIMIT_SECONDS)) {
+        problems.add("round " + round + ": the server did not report READY within " + READY_LIMIT_SECONDS
+            + " s: " + server.otherLines());
+        server.kill();
+        server.awaitExit(EXIT_LIMIT_SECONDS);
+        continue;
+      }
+      int upMillis = MIN_UP_MILLIS + random.nextInt(MAX_UP_MILLIS - MIN_UP_MILLIS + 1);
+      TimeUnit.MILLISECONDS.sleep(upMillis);
+      List<ProcessHandle> workers = server.liveWorkers();
+      if (server.kill()) {
+        kills++;
+      }
+      if (!server.awaitExit(EXIT_LIMIT_SECONDS)) {
+        problems.add("round " + round + ": the killed server did not exit within " + EXIT_LIMIT_SECONDS + " s");
+      }
+      List<String> acks = server.acks();
+      acked.addAll(acks);
+      int survivors = awaitOrphansGone(workers, marker);
+      if (survivors > 0) {
+        problems.add("round " + round + ": " + survivors + " worker children outlived the killed server by "
+            + ORPHAN_LIMIT_MILLIS + " ms");
+      }
+      for (String line : server.otherLines()) {
+        if (line.startsWith("FAIL")) {
+          problems.add("round " + round + ": " + line);
+        }
+      }
+      ChaosRunner.say("s2: round %2d: %d children, killed %4d ms after READY; %5d acks; %s; %d children outlived it",
+          round, workers.size(), upMillis, acks.size(), server.otherLines().stream()
+              .filter(l -> l.startsWith("RECOVERED")).findFirst().orElse("?"), survivors);
+    }
+
+    ChaosRunner.say("s2: drain round: a server that adds nothing, waits for the queue to empty and closes");
+    ServerRun drain = ServerRun.start(args(database, results, "drain", settings.s2Rounds() + 1, DRAIN_CHILDREN,
+        "chaos-" + runId + "-drain"), dir.resolve("server-drain.log"));
+    long drainDead = 0;
+    if (!drain.awaitExit(READY_LIMIT_SECONDS + settings.s2DrainLimit().toSeconds() + EXIT_LIMIT_SECONDS)) {
+      problems.add("the drain server did not finish; killed it");
+      drain.kill();
+      drain.awaitExit(EXIT_LIMIT_SECONDS);
+    } else if (drain.exitCode() != 0) {
+      problems.add("the drain server exited with " + drain.exitCode() + ": " + drain.otherLines());
+    }
+    for (String line : drain.otherLines()) {
+      ChaosRunner.say("s2: drain: %s", line);
+      if (line.startsWith("DEAD ")) {
+        drainDead++;
+      }
+    }
+    double seconds = WorkerKillScenario.seconds(started);
+
+    RanJobs ran = RanJobs.read(results);
+    List<String> lost = acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList();
+    List<String> unacked = ran.keys().stream().filter(k -> !acked.contains(k)).sorted().toList();
+    long ackedTimers = acked.stream().filter(ServerKillScenario::isTimer).count();
+    if (ran.tornLines() > 0) {
+      problems.add(ran.tornLines() + " torn lines in the result files");
+    }
+    int errors = countLogLines("ERROR");
+    if (errors > 0) {
+      ChaosRunner.say("s2: %d ERROR lines in the server logs under %s", errors, dir);
+    }
+    ChaosRunner.say("s2: %d acked (%d jobs, %d timers); %d keys ran (%d result files); %d lost; %d dead",
+        acked.size(), acked.size() - ackedTimers, ackedTimers, ran.keys().size(), ran.files(), lost.size(),
+        drainDead);
+    ChaosRunner.say("s2: %d keys ran more than once (%d extra runs)", ran.keysRunTwiceOrMore(), ran.duplicates());
+    ChaosRunner.say("s2: %d ran but were never acked (%d jobs, %d timers): added, then killed before the ACK"
+        + " line was written", unacked.size(), unacked.stream().filter(k -> !isTimer(k)).count(),
+        unacked.stream().filter(ServerKillScenario::isTimer).count());
+    ChaosRunner.reportSome("s2: ran, never acked", unacked);
+    ChaosRunner.reportSome("s2: lost", lost);
+    return new Outcome("2: kill -9 server", acked.size(), ran.keys().size(), lost.size(), ran.duplicates(),
+        unacked.size(), drainDead, kills, seconds, problems);
+  }
+
+  private List<String> args(Path database, Path results, String mode, int round, int children, String marker) {
+    return List.of(database.toString(), results.toString(), mode, Integer.toString(round),
+        Integer.toString(children), Long.toString(random.nextLong()), marker,
+        Long.toString(settings.s2DrainLimit().toSeconds()));
+  }
+
+  private static boolean isTimer(String key) {
+    return key.contains("-timer-");
+  }
+
+  /**
+   * Waits until the killed server's children have exited: those seen before the kill, and any
+   * process whose command line carries the round's marker. Returns how many were still alive
+   * after {@link #ORPHAN_LIMIT_MILLIS}, after killing them.
+   */
+  private static int awaitOrphansGone(List<ProcessHandle> seen, String marker) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ORPHAN_LIMIT_MILLIS);
+    List<ProcessHandle> alive = alive(seen, marker);
+    while (!alive.isEmpty() && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(20);
+      alive = alive(seen, marker);
+    }
+    alive.forEach(ProcessHandle::destroyForcibly);
+    return alive.size();
+  }
+
+  private static List<ProcessHandle> alive(List<ProcessHandle> seen, String marker) {
+    String tag = "-D" + ChaosServer.MARKER_PROPERTY + "=" + marker + " ";
+    Set<ProcessHandle> alive = new HashSet<>();
+    seen.stream().filter(ProcessHandle::isAlive).forEach(alive::add);
+    ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(c -> c.contains(tag)).orElse(false))
+        .forEach(alive::add);
+    return new ArrayList<>(alive);
+  }
+
+  private int countLogLines(String level) throws IOException {
+    int count = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path log : (Iterable<Path>) files::iterator) {
+        if (log.getFileName().toString().endsWith(".log")) {
+          try (Stream<String> lines = Files.lines(log)) {
+            count += (int) lines.filter(l -> l.contains(" " + level + " ")).count();
+          }
+        }
+      }
+    }
+    return count;
+  }
+}
