@@ -74,6 +74,11 @@ final class JobCounts {
     }
   }
 
+  /** {@code jobs} due jobs finished and were deleted. */
+  void finished(int jobs) {
+    due -= jobs;
+  }
+
   /** A due job was put off until {@code dueAt}. */
   void postponed(long dueAt) {
     due--;

@@ -237,6 +237,7 @@ final class JobQueue implements PoolListener {
     Command command = new Command() {
       @Override
       public void run() throws Exception {
+        flushBatched(); // so the caller's command sees every row as the turn so far left it
         body.run();
       }
 
@@ -277,7 +278,7 @@ final class JobQueue implements PoolListener {
       if (r == null) {
         return;
       }
-      store.delete(jobId).ifPresent(counts::removed);
+      store.finished(jobId);
       insertNow(posts);
       retired++;
       effects.add(() -> {
@@ -397,6 +398,7 @@ final class JobQueue implements PoolListener {
         c.run();
       }
       dispatch();
+      flushBatched();
       store.commit();
     } catch (Exception e) {
       log.error("database {}: a transaction of {} commands failed and was rolled back: {}",
@@ -423,6 +425,11 @@ final class JobQueue implements PoolListener {
       drained.complete(null);
       drained = null;
     }
+  }
+
+  /** Writes the batched deletes of finished jobs and attempt counts. */
+  private void flushBatched() throws SQLException {
+    counts.finished(store.flushBatched());
   }
 
   /** Counts timers that fell due since the last turn; a scan happens only when one is due. */
@@ -464,6 +471,7 @@ final class JobQueue implements PoolListener {
     if (draining || now < faultUntil) {
       return;
     }
+    flushBatched(); // finished jobs must be gone before the read-ahead queries for due jobs
     faultUntil = 0;
     Worker worker;
     while ((worker = workers.pick()) != null) {

@@ -67,7 +67,7 @@ final class WorkerProcess implements Worker {
   private final int id;
   private final Process process;
   private final Events events;
-  private final BlockingQueue<ToWorker> outbox = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(); // ToWorker, or Job to build one
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
   private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -150,8 +150,11 @@ final class WorkerProcess implements Worker {
     synchronized (this) {
       held.addLast(new Held(jobId));
     }
-    outbox.add(ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(jobId).setPayload(payload)).build());
+    outbox.add(new Job(jobId, payload)); // the writer thread builds the message
   }
+
+  /** A job to send, as the queue hands it over. */
+  private record Job(long id, String payload) {}
 
   /** The job the child is running (the oldest it holds), or -1. */
   synchronized long currentJob() {
@@ -210,13 +213,18 @@ final class WorkerProcess implements Worker {
     FrameWriter frames = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
     try {
       while (true) {
-        ToWorker message = outbox.take();
-        while (message != null) {
-          frames.write(message);
-          if (message.hasJob() && written(message.getJob().getId())) {
-            events.jobStarted(this, message.getJob().getId());
+        Object next = outbox.take();
+        while (next != null) {
+          if (next instanceof Job job) {
+            frames.write(ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(job.id()).setPayload(job.payload()))
+                .build());
+            if (written(job.id())) {
+              events.jobStarted(this, job.id());
+            }
+          } else {
+            frames.write((ToWorker) next);
           }
-          message = outbox.poll();
+          next = outbox.poll();
         }
         frames.flush();
       }

@@ -31,9 +31,10 @@ public final class JobStore implements AutoCloseable {
 
   private final String name;
   private final Connection db;
+  private final StringBuilder finished = new StringBuilder();
+  private final StringBuilder started = new StringBuilder();
   private PreparedStatement insert;
   private PreparedStatement delete;
-  private PreparedStatement markStarted;
   private PreparedStatement unstart;
   private PreparedStatement retryLater;
   private PreparedStatement loadDue;
@@ -47,7 +48,6 @@ public final class JobStore implements AutoCloseable {
   private void prepare() throws SQLException {
     insert = db.prepareStatement("INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
-    markStarted = db.prepareStatement("UPDATE jobs SET attempts = attempts + 1 WHERE id = ?");
     unstart = db.prepareStatement("UPDATE jobs SET attempts = attempts - 1 WHERE id = ? AND attempts > 0");
     retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
     loadDue = db.prepareStatement(
@@ -175,10 +175,40 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
-  /** Records that an attempt of the job starts. */
-  public void markStarted(long id) throws SQLException {
-    markStarted.setLong(1, id);
-    markStarted.executeUpdate();
+  /** Records that an attempt of the job starts; written by {@link #flushBatched()} in one statement. */
+  public void markStarted(long id) {
+    append(started, id);
+  }
+
+  /** Deletes a finished job; written by {@link #flushBatched()} in one statement. */
+  public void finished(long id) {
+    append(finished, id);
+  }
+
+  private static void append(StringBuilder ids, long id) {
+    if (ids.length() > 0) {
+      ids.append(',');
+    }
+    ids.append(id);
+  }
+
+  /**
+   * Writes the batched {@link #finished} deletes and {@link #markStarted} updates, each as one
+   * statement; returns how many finished jobs were deleted.
+   */
+  public int flushBatched() throws SQLException {
+    int deleted = 0;
+    try (Statement st = db.createStatement()) {
+      if (finished.length() > 0) {
+        deleted = st.executeUpdate("DELETE FROM jobs WHERE id IN (" + finished + ")");
+        finished.setLength(0);
+      }
+      if (started.length() > 0) {
+        st.executeUpdate("UPDATE jobs SET attempts = attempts + 1 WHERE id IN (" + started + ")");
+        started.setLength(0);
+      }
+    }
+    return deleted;
   }
 
   /** Takes back {@link #markStarted} for a job a worker held but never started. */
@@ -322,13 +352,15 @@ public final class JobStore implements AutoCloseable {
    * driver may have closed the one that failed).
    */
   public void rollback() {
+    finished.setLength(0);
+    started.setLength(0);
     try {
       db.rollback();
     } catch (SQLException ignored) {
       // a failed rollback leaves SQLite to roll back on its own
     }
     try {
-      for (PreparedStatement st : new PreparedStatement[] {insert, delete, markStarted, unstart, retryLater, loadDue}) {
+      for (PreparedStatement st : new PreparedStatement[] {insert, delete, unstart, retryLater, loadDue}) {
         st.close();
       }
       prepare();
