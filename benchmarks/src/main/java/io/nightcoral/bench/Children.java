@@ -87,9 +87,11 @@ final class Children {
     Metric rss = new Metric("rss VmRSS", "MiB", Target.atMost(40));
     Metric anon = new Metric("rss RssAnon", "MiB", Target.none());
     Metric file = new Metric("rss RssFile", "MiB", Target.none());
+    Metric pss = new Metric("rss Pss", "MiB", Target.none());
     return new Scenario("rss",
-        "idle child with the default JVM options, 1 s after launch, from /proc/<pid>/status (one sample per child)",
-        List.of(rss, anon, file), trial -> {
+        "idle child with the default JVM options, 1 s after launch, from /proc/<pid>/status and smaps_rollup"
+            + " (one sample per child)",
+        List.of(rss, anon, file, pss), trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             nc.launch(BenchHandler.class, 2);
             Thread.sleep(IDLE_BEFORE_RSS_MILLIS);
@@ -102,12 +104,16 @@ final class Children {
               trial.record(rss, statusMiB(status, "VmRSS"));
               trial.record(anon, statusMiB(status, "RssAnon"));
               trial.record(file, statusMiB(status, "RssFile"));
+              Path rollup = Path.of("/proc", Long.toString(child.pid()), "smaps_rollup");
+              if (Files.isReadable(rollup)) {
+                trial.record(pss, statusMiB(Files.readAllLines(rollup), "Pss"));
+              }
             }
           }
         });
   }
 
-  /** A {@code /proc/<pid>/status} field given in kB, in MiB. */
+  /** A {@code /proc/<pid>/status} (or {@code smaps_rollup}) field given in kB, in MiB. */
   private static double statusMiB(List<String> status, String field) throws IOException {
     for (String line : status) {
       if (line.startsWith(field + ":")) {
@@ -115,6 +121,6 @@ final class Children {
         return Long.parseLong(parts[0]) / 1024.0;
       }
     }
-    throw new IOException("no " + field + " in /proc status");
+    throw new IOException("no " + field + " in /proc");
   }
 }
