@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  */
 public final class Benchmarks {
   private static final List<Scenario> SCENARIOS = List.of(
+      Reference.sqlite(),
       Throughput.burn("burn", "FULL"),
       Throughput.burn("burn-NORMAL", "NORMAL"),
       Throughput.add1(),
@@ -40,7 +41,8 @@ public final class Benchmarks {
       Heap.heap());
 
   private static final Metric IDLE_BEFORE = new Metric("machine: CPU idle before a repetition", "%", Target.none());
-  private static final Metric FSYNC_BEFORE = new Metric("machine: fsync before a repetition", "us", Target.none());
+  private static final Metric FSYNC_BEFORE = new Metric("machine: fsync p50 before a repetition", "us", Target.none());
+  private static final Metric FSYNC_P99_BEFORE = new Metric("machine: fsync p99 before a repetition", "us", Target.none());
 
   private Benchmarks() {}
 
@@ -72,15 +74,17 @@ public final class Benchmarks {
     chosen.forEach(s -> s.metrics().forEach(m -> samples.put(m, new ArrayList<>())));
     samples.put(IDLE_BEFORE, new ArrayList<>());
     samples.put(FSYNC_BEFORE, new ArrayList<>());
+    samples.put(FSYNC_P99_BEFORE, new ArrayList<>());
     List<String> failures = new ArrayList<>();
     for (int rep = 1; rep <= reps; rep++) {
       for (Scenario s : chosen) {
         Path dir = Files.createTempDirectory("nightcoral-bench-" + s.name() + "-");
         Trial trial = new Trial(dir);
         double idle = Machine.awaitQuiet(quiet, quietWait);
-        double fsync = Machine.fsyncMicros(dir);
+        double[] fsync = Machine.fsyncMicros(dir);
         samples.get(IDLE_BEFORE).add(idle * 100);
-        samples.get(FSYNC_BEFORE).add(fsync);
+        samples.get(FSYNC_BEFORE).add(fsync[0]);
+        samples.get(FSYNC_P99_BEFORE).add(fsync[1]);
         long start = System.nanoTime();
         try {
           s.body().run(trial);
@@ -92,8 +96,8 @@ public final class Benchmarks {
           deleteRecursively(dir);
         }
         trial.samples().forEach((m, v) -> samples.get(m).addAll(v));
-        say("%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync %.0f us): %s", s.name(), rep, reps,
-            (System.nanoTime() - start) / 1e9, idle * 100, fsync,
+        say("%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us): %s", s.name(), rep,
+            reps, (System.nanoTime() - start) / 1e9, idle * 100, fsync[0], fsync[1],
             trial.samples().entrySet().stream()
                 .map(e -> e.getKey().name() + " " + e.getValue().stream().map(e.getKey()::format)
                     .collect(Collectors.joining("/")))
