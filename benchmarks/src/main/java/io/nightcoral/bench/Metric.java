@@ -1,0 +1,35 @@
+package io.nightcoral.bench;
+
+import java.util.Locale;
+
+/**
+ * One measured quantity of a scenario: its row name, unit and target. Units decide the format;
+ * {@code "yes/no"} samples are 1 or 0.
+ */
+record Metric(String name, String unit, Target target) {
+
+  String format(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    switch (unit) {
+      case "jobs/s":
+        return String.format(Locale.ROOT, "%,.0f", v);
+      case "ms":
+        return String.format(Locale.ROOT, v < 10 ? "%.3f" : "%.1f", v);
+      case "MiB":
+        return String.format(Locale.ROOT, "%.1f", v);
+      case "yes/no":
+        return v == 1 ? "yes" : "no";
+      default:
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+  }
+
+  String formatTarget() {
+    if (target.isNone()) {
+      return "";
+    }
+    return "yes/no".equals(unit) ? format(target.value()) : target.op() + " " + format(target.value());
+  }
+}

@@ -1,0 +1,15 @@
+package io.nightcoral.bench;
+
+import java.util.List;
+
+/**
+ * A named benchmark: what it measures, the metrics it reports and the body that runs one
+ * repetition of it.
+ */
+record Scenario(String name, String description, List<Metric> metrics, Body body) {
+
+  /** One repetition, on the fresh database of {@code trial}; it records a sample of each metric. */
+  interface Body {
+    void run(Trial trial) throws Exception;
+  }
+}

@@ -1,0 +1,90 @@
+package io.nightcoral.bench;
+
+import io.nightcoral.NightCoral;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Shared pieces of the scenarios: job lists, concurrent adders, bounded waits, the worker children. */
+final class Workload {
+  /** The longest any single wait of a benchmark may take before the repetition fails. */
+  static final long WAIT_SECONDS = 300;
+
+  private static final String WORKER_MAIN = "io.nightcoral.worker.WorkerMain";
+
+  private Workload() {}
+
+  /** {@code n} jobs of {@code task}, as one immutable list. */
+  static List<BenchJob> jobs(int n, String task) {
+    return Collections.nCopies(n, BenchJob.of(task));
+  }
+
+  /** Waits for {@code future}, failing the repetition after {@link #WAIT_SECONDS}. */
+  static <T> T get(CompletableFuture<T> future) throws Exception {
+    return future.get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs {@code body} on {@code threads} threads released at the same moment, and returns the
+   * nanoseconds from the release until the last thread is done.
+   */
+  static long concurrently(int threads, Callable<Void> body) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "bench-client");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      CountDownLatch waiting = new CountDownLatch(threads);
+      List<Future<Void>> done = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        done.add(pool.submit(() -> {
+          waiting.countDown();
+          go.await();
+          return body.call();
+        }));
+      }
+      if (!waiting.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("client threads did not start");
+      }
+      long start = System.nanoTime();
+      go.countDown();
+      for (Future<Void> f : done) {
+        f.get(WAIT_SECONDS, TimeUnit.SECONDS);
+      }
+      return System.nanoTime() - start;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Adds {@code count} timers due after {@code delay} with {@code addTimer} from {@code threads} threads. */
+  static void addTimers(NightCoral<BenchJob> nc, int count, Duration delay, int threads) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    BenchJob job = BenchJob.of(BenchJob.NOOP);
+    concurrently(threads, () -> {
+      while (next.getAndIncrement() < count) {
+        nc.addTimer(delay, job);
+      }
+      return null;
+    });
+  }
+
+  /** The live worker children of this JVM. */
+  static List<ProcessHandle> workerChildren() {
+    return ProcessHandle.current().children()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(WORKER_MAIN)).orElse(false))
+        .toList();
+  }
+}
