@@ -281,15 +281,15 @@ final class JobQueue implements PoolListener {
       store.finished(jobId);
       insertNow(posts);
       retired++;
-      effects.add(() -> {
-        if (log.isTraceEnabled()) {
-          log.trace("job {} done by worker {}: {}", jobId, worker.id(), describe.apply(r.payload()));
-        }
-        CompletableFuture<String> f = replies.get(jobId);
-        if (f != null) {
-          f.complete(reply);
-        }
-      });
+      // The reply goes out now, not after the commit: the handler has finished, and if the commit
+      // were lost the job would simply run again (at least once), so the caller need not wait for it.
+      CompletableFuture<String> f = replies.get(jobId);
+      if (f != null) {
+        f.complete(reply);
+      }
+      if (log.isTraceEnabled()) {
+        log.trace("job {} done by worker {}: {}", jobId, worker.id(), describe.apply(r.payload()));
+      }
     });
   }
 
