@@ -25,7 +25,7 @@ class ChildLifecycleTest {
     public static void main(String[] args) throws Exception {
       NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(args[0]).build();
       nc.launch(TestHandler.class, 3);
-      for (ProcessHandle child : ChildProcessTest.liveChildren()) {
+      for (ProcessHandle child : ChildProcessTest.workerChildren()) {
         System.out.println(child.pid());
       }
       System.out.println("READY");
@@ -59,10 +59,10 @@ class ChildLifecycleTest {
   void closeAlsoStopsAReplacementThatIsStillStarting() throws Exception {
     try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(dir.resolve("close.db")).build()) {
       nc.launch(TestHandler.class, 2);
-      ProcessHandle victim = ChildProcessTest.liveChildren().get(0);
+      ProcessHandle victim = ChildProcessTest.workerChildren().get(0);
       victim.destroyForcibly();
       victim.onExit().get(30, TimeUnit.SECONDS);
-      await().until(() -> ChildProcessTest.liveChildren().size() == 2); // the replacement is starting
+      await().until(() -> ChildProcessTest.workerChildren().size() == 2); // the replacement is starting
     }
     await().until(() -> ChildProcessTest.liveChildren().isEmpty());
   }
@@ -74,9 +74,9 @@ class ChildLifecycleTest {
       long previous = -1;
       for (int kill = 0; kill < 8; kill++) {
         long last = previous;
-        await().until(() -> !ChildProcessTest.liveChildren().isEmpty()
-            && ChildProcessTest.liveChildren().get(0).pid() != last);
-        ProcessHandle child = ChildProcessTest.liveChildren().get(0);
+        await().until(() -> !ChildProcessTest.workerChildren().isEmpty()
+            && ChildProcessTest.workerChildren().get(0).pid() != last);
+        ProcessHandle child = ChildProcessTest.workerChildren().get(0);
         previous = child.pid();
         child.destroyForcibly();
         child.onExit().get(30, TimeUnit.SECONDS);
@@ -94,7 +94,7 @@ class ChildLifecycleTest {
         .pingFrequency(Duration.ofMillis(200)).pingTimeout(Duration.ofMillis(500))
         .notifyError(errors::add).build()) {
       nc.launch(TestHandler.class, 2);
-      long frozen = ChildProcessTest.liveChildren().get(0).pid();
+      long frozen = ChildProcessTest.workerChildren().get(0).pid();
       Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(frozen)).start();
       assertTrue(stop.waitFor(10, TimeUnit.SECONDS));
       assertEquals(0, stop.exitValue());

@@ -24,11 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildProcessTest {
   @TempDir Path dir;
 
-  /** Worker children of this JVM still alive. */
+  /** Worker children of this JVM still alive (the class-data training run, when there is one, included). */
   static List<ProcessHandle> liveChildren() {
     try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
       return all.filter(p -> p.info().commandLine().orElse("").contains("io.nightcoral.worker.WorkerMain")).toList();
     }
+  }
+
+  /** Worker children of this JVM that run jobs (not the class-data training run). */
+  static List<ProcessHandle> workerChildren() {
+    return liveChildren().stream().filter(p -> !p.info().commandLine().orElse("").endsWith("--train")).toList();
   }
 
   @AfterEach
@@ -47,7 +52,7 @@ class ChildProcessTest {
     try (NightCoral<TestJob> nc = builder().build()) {
       nc.launch(TestHandler.class, 5);
       assertEquals(5, nc.stats().workers());
-      assertEquals(5, liveChildren().size());
+      assertEquals(5, workerChildren().size());
       for (int i = 0; i < 10; i++) {
         nc.add(new TestJob("count", i));
       }

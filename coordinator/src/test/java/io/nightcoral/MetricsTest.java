@@ -55,7 +55,7 @@ class MetricsTest {
       assertTrue(timerCount(registry, "nightcoral.timer.latency") >= 1);
       await().until(() -> timerCount(registry, "nightcoral.pool.ping") > 0);
 
-      ChildProcessTest.liveChildren().get(0).destroyForcibly();
+      ChildProcessTest.workerChildren().get(0).destroyForcibly();
       await().until(() -> registry.get("nightcoral.pool.workers.died").functionCounter().count() == 1);
       await().until(() -> gauge(registry, "nightcoral.pool.workers") == 2
           && gauge(registry, "nightcoral.pool.workers.idle") == 2);

@@ -57,7 +57,7 @@ class PoolFailureTest {
     try (NightCoral<TestJob> nc = builder().build()) {
       nc.launch(FlakySetupHandler.class, 1);
       Files.createFile(dir.resolve("broken"));
-      ChildProcessTest.liveChildren().get(0).destroyForcibly();
+      ChildProcessTest.workerChildren().get(0).destroyForcibly();
       // four failed starts take at least 100 + 200 + 400 ms of waiting between them
       long since = System.nanoTime();
       await().until(() -> setups() >= 5);

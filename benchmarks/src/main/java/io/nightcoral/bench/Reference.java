@@ -19,7 +19,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class Reference {
   private static final String SCHEMA = "io/nightcoral/internal/store/schema-1.sql";
-  private static final String INSERT = "INSERT INTO jobs (payload, due_at) VALUES (?, ?) RETURNING id";
+  private static final String INSERT = "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id";
   private static final String PAYLOAD = "{\"task\":\"noop\",\"a\":0,\"b\":0}";
   private static final int SINGLE_ROWS = 5_000;
   private static final int BATCH = 1_000;
@@ -62,7 +62,9 @@ final class Reference {
       throws SQLException {
     for (int i = 1; i <= rows; i++) {
       insert.setString(1, PAYLOAD);
-      insert.setLong(2, System.currentTimeMillis());
+      long now = System.currentTimeMillis();
+      insert.setLong(2, now);
+      insert.setLong(3, now);
       try (ResultSet rs = insert.executeQuery()) {
         rs.next();
         rs.getLong(1);

@@ -84,7 +84,7 @@ final class Workload {
   static List<ProcessHandle> workerChildren() {
     return ProcessHandle.current().children()
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(WORKER_MAIN)).orElse(false))
+        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(WORKER_MAIN) && !List.of(args).contains("--train")).orElse(false))
         .toList();
   }
 }

@@ -58,7 +58,7 @@ final class ChildKiller {
   }
 
   static boolean isWorker(ProcessHandle p) {
-    return p.info().commandLine().map(c -> c.contains(WORKER_MAIN)).orElse(false);
+    return p.info().commandLine().map(c -> c.contains(WORKER_MAIN) && !c.endsWith("--train")).orElse(false);
   }
 
   private void killOne() {

@@ -36,6 +36,8 @@ final class CdsArchive {
   private final List<String> runtime;
   private final Path file;
   private final AtomicBoolean training = new AtomicBoolean();
+  private volatile Process trainer;
+  private volatile boolean cancelled;
   private volatile boolean ready;
 
   CdsArchive(String java, List<String> jvmOptions, List<String> runtime) {
@@ -91,6 +93,15 @@ final class CdsArchive {
     return ready ? List.of("-XX:SharedArchiveFile=" + file) : List.of();
   }
 
+  /** Stops a training run in progress (the pool is shutting down: no process may outlive it). */
+  synchronized void cancel() {
+    cancelled = true;
+    Process p = trainer;
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
   /** Starts the one training child if the archive does not exist yet. */
   void trainInBackground() {
     if (file == null || !flags().isEmpty() || !training.compareAndSet(false, true)) {
@@ -114,8 +125,15 @@ final class CdsArchive {
       command.add(String.join(File.pathSeparator, runtime));
       command.add(ChildCommand.MAIN_CLASS);
       command.add("--train");
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p;
+      synchronized (this) {
+        if (cancelled) {
+          return;
+        }
+        p = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        trainer = p;
+      }
       if (!p.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       } else if (p.exitValue() == 0 && Files.isRegularFile(partial)) {

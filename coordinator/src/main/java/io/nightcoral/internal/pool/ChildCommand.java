@@ -67,6 +67,11 @@ public final class ChildCommand {
     archive.trainInBackground();
   }
 
+  /** Stops building the archive, if that is under way. */
+  void stopPreparing() {
+    archive.cancel();
+  }
+
   /** Where the runtime's own classes come from: a server in a container or a fat jar may not list them. */
   static List<String> runtimeEntries() {
     Set<String> entries = new LinkedHashSet<>();

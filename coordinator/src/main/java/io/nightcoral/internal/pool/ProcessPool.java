@@ -120,6 +120,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       stopping = true; // no replacement starts after this
       all = new ArrayList<>(children);
     }
+    settings.command().stopPreparing();
     all.forEach(WorkerProcess::shutdown);
     CompletableFuture<?>[] exits = all.stream().map(WorkerProcess::onExit).toArray(CompletableFuture[]::new);
     try {
