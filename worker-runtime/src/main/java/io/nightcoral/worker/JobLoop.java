@@ -9,6 +9,8 @@ import io.nightcoral.protocol.Setup;
 import io.nightcoral.protocol.SetupFailed;
 import io.nightcoral.protocol.ToWorker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The handler loop of a child: the Setup handshake, then one job at a time in arrival order until
@@ -77,15 +79,18 @@ final class JobLoop {
   }
 
   private void runJob(HandlerInvoker<?, ?> invoker, RunJob job) {
+    // The answer is written from this thread, so it is in the pipe before the next job starts: if
+    // that job kills the process, the coordinator still learns that this one finished, and charges
+    // the death to the right job.
+    List<FromWorker> answer = new ArrayList<>(2);
     try {
-      invoker.run(job, outbox::send);
+      invoker.run(job, answer::add);
     } catch (VirtualMachineError e) {
+      outbox.sendNow(answer);
       throw stop(Halt.FAILED, "job " + job.getId() + " failed with " + e);
     }
+    outbox.sendNow(answer);
     Thread.interrupted(); // a handler's leftover interrupt must not reach the next job
-    // The reply must be in the pipe before the next job starts: if that job kills the process,
-    // the coordinator still learns that this one finished, and charges the death to the right job.
-    outbox.drain(DRAIN_TIMEOUT);
   }
 
   /** Flushes what is queued (bounded by {@link #DRAIN_TIMEOUT}), then halts with {@code status}. */

@@ -4,14 +4,17 @@ import io.nightcoral.protocol.FrameWriter;
 import io.nightcoral.protocol.FromWorker;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The only writer of the child's stdout: any thread queues frames, and one thread writes them in
- * order, flushing whenever the queue runs empty.
+ * The only way to the child's stdout, one frame at a time under one lock: any thread may queue
+ * frames, which the writer thread writes in order, flushing whenever its queue runs empty; the
+ * handler thread writes a job's answer itself with {@link #sendNow}, so the answer is in the pipe
+ * before the next job starts.
  */
 final class Outbox {
 
@@ -32,6 +35,23 @@ final class Outbox {
     thread.setDaemon(true);
     thread.start();
     return outbox;
+  }
+
+  /**
+   * Writes {@code frames} and flushes them from the calling thread, after whatever the writer
+   * thread is writing; returns once they are in the pipe.
+   */
+  void sendNow(List<FromWorker> frames) {
+    try {
+      synchronized (writer) {
+        for (FromWorker frame : frames) {
+          writer.write(frame);
+        }
+        writer.flush();
+      }
+    } catch (IOException e) {
+      throw Halt.now(Halt.FAILED, "cannot write to the coordinator: " + e);
+    }
   }
 
   /** Queues {@code frame} for writing; never blocks. */
@@ -58,10 +78,12 @@ final class Outbox {
     try {
       for (;;) {
         Entry entry = queue.take();
-        do {
-          write(entry);
-        } while ((entry = queue.poll()) != null);
-        writer.flush();
+        synchronized (writer) {
+          do {
+            write(entry);
+          } while ((entry = queue.poll()) != null);
+          writer.flush();
+        }
       }
     } catch (IOException e) {
       throw Halt.now(Halt.FAILED, "cannot write to the coordinator: " + e);
