@@ -13,9 +13,9 @@ import java.util.TreeSet;
  * @param s1Jobs jobs in scenario 1 ({@code chaos.s1.jobs}, default 20,000)
  * @param s1Children worker children in scenario 1 ({@code chaos.s1.children}, default 4)
  * @param s1KillEvery the kill period ({@code chaos.s1.killEveryMillis}, default 200 ms)
- * @param s1OnlyUp kill only children that are up ({@code chaos.s1.victims=up}, the default) or
- *     also children still starting ({@code any})
- * @param s1Spare candidates the killer leaves alone ({@code chaos.s1.spare}, default 1)
+ * @param s1OnlyUp kill only children that are up ({@code chaos.s1.victims=up}) or
+ *     also children still starting ({@code any}, the default)
+ * @param s1Spare candidates the killer leaves alone ({@code chaos.s1.spare}, default 0)
  * @param s1Limit the longest wait for scenario 1's queue to empty ({@code chaos.s1.limitSeconds}, 180)
  * @param s2Rounds server kills in scenario 2 ({@code chaos.s2.rounds}, default 10)
  * @param s2DrainLimit the longest wait for the drain run ({@code chaos.s2.drainLimitSeconds}, 120)
@@ -32,7 +32,7 @@ record ChaosSettings(long seed, Set<Integer> scenarios, int s1Jobs, int s1Childr
         scenarios.add(Integer.parseInt(s.trim()));
       }
     }
-    String victims = text("chaos.s1.victims", "up");
+    String victims = text("chaos.s1.victims", "any");
     if (!victims.equals("up") && !victims.equals("any")) {
       throw new IllegalArgumentException("chaos.s1.victims must be up or any, was " + victims);
     }
@@ -41,7 +41,7 @@ record ChaosSettings(long seed, Set<Integer> scenarios, int s1Jobs, int s1Childr
         number("chaos.s1.children", 4, 1),
         Duration.ofMillis(number("chaos.s1.killEveryMillis", 200, 1)),
         victims.equals("up"),
-        number("chaos.s1.spare", 1, 0),
+        number("chaos.s1.spare", 0, 0),
         Duration.ofSeconds(number("chaos.s1.limitSeconds", 180, 1)),
         number("chaos.s2.rounds", 10, 1),
         Duration.ofSeconds(number("chaos.s2.drainLimitSeconds", 120, 1)));
