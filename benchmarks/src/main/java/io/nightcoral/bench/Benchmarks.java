@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -76,15 +77,31 @@ public final class Benchmarks {
     samples.put(FSYNC_BEFORE, new ArrayList<>());
     samples.put(FSYNC_P99_BEFORE, new ArrayList<>());
     List<String> failures = new ArrayList<>();
+    AtomicBoolean printed = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (printed.compareAndSet(false, true)) {
+        try {
+          System.out.println();
+          System.out.println("[bench] stopped before the end; the results so far:");
+          synchronized (samples) {
+            System.out.print(table(samples));
+          }
+        } catch (RuntimeException e) {
+          System.out.println("[bench] cannot print the results so far: " + e);
+        }
+      }
+    }, "bench-results-at-exit"));
     for (int rep = 1; rep <= reps; rep++) {
       for (Scenario s : chosen) {
         Path dir = Files.createTempDirectory("nightcoral-bench-" + s.name() + "-");
         Trial trial = new Trial(dir);
         double idle = Machine.awaitQuiet(quiet, quietWait);
         double[] fsync = Machine.fsyncMicros(dir);
-        samples.get(IDLE_BEFORE).add(idle * 100);
-        samples.get(FSYNC_BEFORE).add(fsync[0]);
-        samples.get(FSYNC_P99_BEFORE).add(fsync[1]);
+        synchronized (samples) {
+          samples.get(IDLE_BEFORE).add(idle * 100);
+          samples.get(FSYNC_BEFORE).add(fsync[0]);
+          samples.get(FSYNC_P99_BEFORE).add(fsync[1]);
+        }
         long start = System.nanoTime();
         try {
           s.body().run(trial);
@@ -95,7 +112,9 @@ public final class Benchmarks {
         } finally {
           deleteRecursively(dir);
         }
-        trial.samples().forEach((m, v) -> samples.get(m).addAll(v));
+        synchronized (samples) {
+          trial.samples().forEach((m, v) -> samples.get(m).addAll(v));
+        }
         say("%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us): %s", s.name(), rep,
             reps, (System.nanoTime() - start) / 1e9, idle * 100, fsync[0], fsync[1],
             trial.samples().entrySet().stream()
@@ -105,8 +124,10 @@ public final class Benchmarks {
       }
     }
 
-    System.out.println();
-    System.out.print(table(samples));
+    if (printed.compareAndSet(false, true)) {
+      System.out.println();
+      System.out.print(table(samples));
+    }
     if (!failures.isEmpty()) {
       System.out.println();
       failures.forEach(f -> System.out.println("FAILED: " + f));
