@@ -3,9 +3,15 @@ package io.nightcoral;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The delay before a failed job runs again: doubling from {@code first} up to {@code max}, with jitter. */
+/**
+ * The delay before a failed job runs again: doubling from {@code first} up to {@code max}, with
+ * jitter.
+ */
 record Backoff(Duration first, Duration max) {
-  /** The delay after the {@code failures}-th failed attempt: between 75 % and 100 % of the doubled delay. */
+  /**
+   * The delay after the {@code failures}-th failed attempt: between 75 % and 100 % of the doubled
+   * delay.
+   */
   long delayMillis(int failures) {
     long firstMillis = first.toMillis();
     long maxMillis = max.toMillis();

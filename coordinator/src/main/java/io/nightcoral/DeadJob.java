@@ -8,7 +8,8 @@ import java.time.Instant;
  * @param id the job's id
  * @param job the job
  * @param attempts attempts started
- * @param lastError the last attempt's error: exception class, message and stack, or how the worker died
+ * @param lastError the last attempt's error: exception class, message and stack, or how the worker
+ *     died
  * @param diedAt when it was set aside
  * @param <J> the job type
  */

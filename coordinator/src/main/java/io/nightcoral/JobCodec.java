@@ -8,7 +8,10 @@ import java.io.UncheckedIOException;
 abstract class JobCodec<J> {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The stored text of {@code job}; throws {@link IllegalArgumentException} if it cannot be written. */
+  /**
+   * The stored text of {@code job}; throws {@link IllegalArgumentException} if it cannot be
+   * written.
+   */
   abstract String encode(J job);
 
   /** The job stored as {@code text}; null stays null. */
@@ -36,7 +39,11 @@ abstract class JobCodec<J> {
           return JSON.writeValueAsString(job);
         } catch (JsonProcessingException e) {
           throw new IllegalArgumentException(
-              "job of " + job.getClass().getName() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+              "job of "
+                  + job.getClass().getName()
+                  + " cannot be written as JSON: "
+                  + e.getOriginalMessage(),
+              e);
         }
       }
 

@@ -5,8 +5,8 @@ import java.sql.SQLException;
 
 /**
  * How many stored jobs are due, waiting for a time (timers and retries) or dead, kept current
- * without scanning the table: a job is due once its due time is at or before the horizon, the
- * time up to which fired timers have been counted. Confined to the queue's thread.
+ * without scanning the table: a job is due once its due time is at or before the horizon, the time
+ * up to which fired timers have been counted. Confined to the queue's thread.
  */
 final class JobCounts {
   private final JobStore store;

@@ -12,9 +12,16 @@ public class JobFailedException extends RuntimeException {
   private final String errorMessage;
   private final String childStack;
 
-  /** Creates the exception for job {@code jobId}; {@code errorClass} is empty when the worker died. */
+  /**
+   * Creates the exception for job {@code jobId}; {@code errorClass} is empty when the worker died.
+   */
   public JobFailedException(long jobId, String errorClass, String errorMessage, String childStack) {
-    super("job " + jobId + " failed: " + (errorClass.isEmpty() ? "" : errorClass + ": ") + errorMessage);
+    super(
+        "job "
+            + jobId
+            + " failed: "
+            + (errorClass.isEmpty() ? "" : errorClass + ": ")
+            + errorMessage);
     this.jobId = jobId;
     this.errorClass = errorClass;
     this.errorMessage = errorMessage;

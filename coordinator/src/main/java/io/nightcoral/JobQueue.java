@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +85,17 @@ final class JobQueue implements PoolListener {
   private boolean draining;
   private boolean stopRequested;
 
-  JobQueue(JobStore store, Clock clock, int cacheJobs, int maxAttempts, Backoff backoff,
-      Consumer<WorkerPoolError> notifyError, Function<String, String> describe, IntSupplier poolSize,
-      Metrics metrics, int workerPrefetch) {
+  JobQueue(
+      JobStore store,
+      Clock clock,
+      int cacheJobs,
+      int maxAttempts,
+      Backoff backoff,
+      Consumer<WorkerPoolError> notifyError,
+      Function<String, String> describe,
+      IntSupplier poolSize,
+      Metrics metrics,
+      int workerPrefetch) {
     this.store = store;
     this.clock = clock;
     this.counts = new JobCounts(store);
@@ -103,7 +111,8 @@ final class JobQueue implements PoolListener {
       counts.recount(clock.millis());
       store.commit();
     } catch (SQLException e) {
-      throw new NightCoralException("cannot read database " + store.name() + ": " + e.getMessage(), e);
+      throw new NightCoralException(
+          "cannot read database " + store.name() + ": " + e.getMessage(), e);
     }
     publishStats();
     this.thread = new Thread(this::loop, "nightcoral-queue");
@@ -112,7 +121,10 @@ final class JobQueue implements PoolListener {
 
   void start() {
     if (counts.due() > 0 || counts.later() > 0) {
-      log.info("database {}: recovered {} due jobs and {} timers from an earlier run", store.name(), counts.due(),
+      log.info(
+          "database {}: recovered {} due jobs and {} timers from an earlier run",
+          store.name(),
+          counts.due(),
           counts.later());
     }
     thread.start();
@@ -121,21 +133,24 @@ final class JobQueue implements PoolListener {
   // ---- API for callers (any thread) ----
 
   /** Stores jobs; the future completes with their ids once they are durable. */
-  CompletableFuture<long[]> insert(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
-    return call(() -> {
-      long[] ids = insertNow(jobs);
-      if (replyFutures != null) {
-        effects.add(() -> {
-          for (int i = 0; i < ids.length; i++) {
-            CompletableFuture<String> reply = replyFutures.get(i);
-            long id = ids[i];
-            replies.put(id, reply);
-            reply.whenComplete((r, t) -> replies.remove(id, reply));
+  CompletableFuture<long[]> insert(
+      List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
+    return call(
+        () -> {
+          long[] ids = insertNow(jobs);
+          if (replyFutures != null) {
+            effects.add(
+                () -> {
+                  for (int i = 0; i < ids.length; i++) {
+                    CompletableFuture<String> reply = replyFutures.get(i);
+                    long id = ids[i];
+                    replies.put(id, reply);
+                    reply.whenComplete((r, t) -> replies.remove(id, reply));
+                  }
+                });
           }
+          return ids;
         });
-      }
-      return ids;
-    });
   }
 
   /** Deletes a job that no worker has started. */
@@ -155,37 +170,43 @@ final class JobQueue implements PoolListener {
   }
 
   CompletableFuture<Boolean> requeueDead(long id) {
-    return call(() -> {
-      if (!store.requeueDead(id, counts.horizon())) {
-        return false;
-      }
-      counts.revived();
-      ready.mayHaveMore();
-      return true;
-    });
+    return call(
+        () -> {
+          if (!store.requeueDead(id, counts.horizon())) {
+            return false;
+          }
+          counts.revived();
+          ready.mayHaveMore();
+          return true;
+        });
   }
 
   CompletableFuture<Boolean> deleteDead(long id) {
-    return call(() -> {
-      boolean deleted = store.deleteDead(id);
-      if (deleted) {
-        counts.deadDeleted();
-      }
-      return deleted;
-    });
+    return call(
+        () -> {
+          boolean deleted = store.deleteDead(id);
+          if (deleted) {
+            counts.deadDeleted();
+          }
+          return deleted;
+        });
   }
 
   /** Stops dispatching; the future completes when no job is running. */
   CompletableFuture<Void> drain() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(() -> {
-      draining = true;
-      drained = f;
-    }, f);
+    submit(
+        () -> {
+          draining = true;
+          drained = f;
+        },
+        f);
     return f;
   }
 
-  /** Ends the loop, fails whatever still waits, and closes the store; waits at most {@code millis}. */
+  /**
+   * Ends the loop, fails whatever still waits, and closes the store; waits at most {@code millis}.
+   */
   void stop(long millis) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     submit(() -> stopRequested = true, f);
@@ -208,12 +229,15 @@ final class JobQueue implements PoolListener {
     return thread.isAlive();
   }
 
-  /** Runs one PRAGMA statement on the store (tests simulate a full disk or a read-only database). */
+  /**
+   * Runs one PRAGMA statement on the store (tests simulate a full disk or a read-only database).
+   */
   CompletableFuture<Void> pragma(String statement) {
-    return call(() -> {
-      store.pragma(statement);
-      return null;
-    });
+    return call(
+        () -> {
+          store.pragma(statement);
+          return null;
+        });
   }
 
   /**
@@ -226,27 +250,32 @@ final class JobQueue implements PoolListener {
 
   private <T> CompletableFuture<T> call(Query<T> query) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    submit(() -> {
-      T value = query.run();
-      effects.add(() -> f.complete(value));
-    }, f);
+    submit(
+        () -> {
+          T value = query.run();
+          effects.add(() -> f.complete(value));
+        },
+        f);
     return f;
   }
 
   private void submit(Command body, CompletableFuture<?> caller) {
-    Command command = new Command() {
-      @Override
-      public void run() throws Exception {
-        flushBatched(); // so the caller's command sees every row as the turn so far left it
-        body.run();
-      }
+    Command command =
+        new Command() {
+          @Override
+          public void run() throws Exception {
+            flushBatched(); // so the caller's command sees every row as the turn so far left it
+            body.run();
+          }
 
-      @Override
-      public void fail(Throwable cause) {
-        caller.completeExceptionally(cause instanceof NightCoralException ? cause
-            : new NightCoralException("database " + store.name() + ": " + cause, cause));
-      }
-    };
+          @Override
+          public void fail(Throwable cause) {
+            caller.completeExceptionally(
+                cause instanceof NightCoralException
+                    ? cause
+                    : new NightCoralException("database " + store.name() + ": " + cause, cause));
+          }
+        };
     synchronized (inboxLock) {
       if (stopped) {
         command.fail(new NightCoralException("NightCoral on " + store.name() + " is closed"));
@@ -273,72 +302,88 @@ final class JobQueue implements PoolListener {
 
   @Override
   public void jobFinished(Worker worker, long jobId, String reply, List<NewJob> posts) {
-    submitEvent(() -> {
-      Running r = release(worker, jobId);
-      if (r == null) {
-        return;
-      }
-      store.finished(jobId);
-      insertNow(posts);
-      retired++;
-      // The reply goes out now, not after the commit: the handler has finished, and if the commit
-      // were lost the job would simply run again (at least once), so the caller need not wait for it.
-      CompletableFuture<String> f = replies.get(jobId);
-      if (f != null) {
-        f.complete(reply);
-      }
-      if (log.isTraceEnabled()) {
-        log.trace("job {} done by worker {}: {}", jobId, worker.id(), describe.apply(r.payload()));
-      }
-    });
+    submitEvent(
+        () -> {
+          Running r = release(worker, jobId);
+          if (r == null) {
+            return;
+          }
+          store.finished(jobId);
+          insertNow(posts);
+          retired++;
+          // The reply goes out now, not after the commit: the handler has finished, and if the
+          // commit
+          // were lost the job would simply run again (at least once), so the caller need not wait
+          // for it.
+          CompletableFuture<String> f = replies.get(jobId);
+          if (f != null) {
+            f.complete(reply);
+          }
+          if (log.isTraceEnabled()) {
+            log.trace(
+                "job {} done by worker {}: {}", jobId, worker.id(), describe.apply(r.payload()));
+          }
+        });
   }
 
   @Override
   public void jobFailed(Worker worker, long jobId, Failure failure) {
-    submitEvent(() -> {
-      Running r = release(worker, jobId);
-      if (r != null) {
-        failAttempt(r, failure);
-      }
-    });
+    submitEvent(
+        () -> {
+          Running r = release(worker, jobId);
+          if (r != null) {
+            failAttempt(r, failure);
+          }
+        });
   }
 
   @Override
   public void workerDied(Worker worker, String reason, boolean killed) {
-    submitEvent(() -> {
-      died++;
-      List<Running> held = workers.remove(worker);
-      Running r = held.isEmpty() ? null : held.get(0);
-      for (Running job : held) {
-        running.remove(job.id());
-      }
-      if (r != null && !draining) {
-        failAttempt(r, Failure.of("worker " + worker.id() + " " + reason));
-      }
-      for (Running waiting : held.subList(Math.min(1, held.size()), held.size())) {
-        store.unstart(waiting.id()); // it waited in the worker and never started: no attempt to charge
-        ready.mayHaveMore();
-      }
-      WorkerPoolError error = new WorkerPoolError(
-          killed ? WorkerPoolError.Kind.WORKER_KILLED : WorkerPoolError.Kind.WORKER_DIED, worker.id(),
-          r == null ? OptionalLong.empty() : OptionalLong.of(r.id()), reason);
-      effects.add(() -> notify(error));
-    });
+    submitEvent(
+        () -> {
+          died++;
+          List<Running> held = workers.remove(worker);
+          Running r = held.isEmpty() ? null : held.get(0);
+          for (Running job : held) {
+            running.remove(job.id());
+          }
+          if (r != null && !draining) {
+            failAttempt(r, Failure.of("worker " + worker.id() + " " + reason));
+          }
+          for (Running waiting : held.subList(Math.min(1, held.size()), held.size())) {
+            store.unstart(
+                waiting.id()); // it waited in the worker and never started: no attempt to charge
+            ready.mayHaveMore();
+          }
+          WorkerPoolError error =
+              new WorkerPoolError(
+                  killed ? WorkerPoolError.Kind.WORKER_KILLED : WorkerPoolError.Kind.WORKER_DIED,
+                  worker.id(),
+                  r == null ? OptionalLong.empty() : OptionalLong.of(r.id()),
+                  reason);
+          effects.add(() -> notify(error));
+        });
   }
 
   @Override
   public void poolStopped(String why) {
-    submitEvent(() -> {
-      draining = true; // nothing more to dispatch, and the deaths that follow charge no job
-      effects.add(() -> {
-        NightCoralException stoppedPool = new NightCoralException(why);
-        replies.values().forEach(f -> f.completeExceptionally(stoppedPool));
-        notify(new WorkerPoolError(WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
-      });
-    });
+    submitEvent(
+        () -> {
+          draining = true; // nothing more to dispatch, and the deaths that follow charge no job
+          effects.add(
+              () -> {
+                NightCoralException stoppedPool = new NightCoralException(why);
+                replies.values().forEach(f -> f.completeExceptionally(stoppedPool));
+                notify(
+                    new WorkerPoolError(
+                        WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
+              });
+        });
   }
 
-  /** Frees the worker's hold on {@code jobId} and returns the job, or null if it did not hold it. */
+  /**
+   * Frees the worker's hold on {@code jobId} and returns the job, or null if it did not hold it.
+   */
   private Running release(Worker worker, long jobId) {
     Running r = workers.finish(worker, jobId);
     if (r == null) {
@@ -378,8 +423,10 @@ final class JobQueue implements PoolListener {
     if (wakeAt == Long.MAX_VALUE) {
       first = inbox.take();
     } else {
-      Instant current = clock.instant(); // sub-millisecond, so the loop wakes right at the due millisecond
-      long waitNanos = (wakeAt - current.toEpochMilli()) * 1_000_000 - current.getNano() % 1_000_000;
+      Instant current =
+          clock.instant(); // sub-millisecond, so the loop wakes right at the due millisecond
+      long waitNanos =
+          (wakeAt - current.toEpochMilli()) * 1_000_000 - current.getNano() % 1_000_000;
       first = waitNanos <= 0 ? inbox.poll() : inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
     }
     if (first != null) {
@@ -401,8 +448,12 @@ final class JobQueue implements PoolListener {
       flushBatched();
       store.commit();
     } catch (Exception e) {
-      log.error("database {}: a transaction of {} commands failed and was rolled back: {}",
-          store.name(), batch.size(), e.toString(), e);
+      log.error(
+          "database {}: a transaction of {} commands failed and was rolled back: {}",
+          store.name(),
+          batch.size(),
+          e.toString(),
+          e);
       recoverFromFault();
       for (Command c : batch) {
         c.fail(e);
@@ -481,12 +532,15 @@ final class JobQueue implements PoolListener {
       }
       if (job.attempts() >= maxAttempts) {
         // every earlier attempt ended with the whole server going down
-        bury(job.id(), job.attempts(), Failure.of(
-            "NightCoral stopped while the job ran, " + job.attempts() + " times"));
+        bury(
+            job.id(),
+            job.attempts(),
+            Failure.of("NightCoral stopped while the job ran, " + job.attempts() + " times"));
         continue;
       }
       store.markStarted(job.id());
-      Running r = new Running(job.id(), job.payload(), job.attempts() + 1, worker, System.nanoTime());
+      Running r =
+          new Running(job.id(), job.payload(), job.attempts() + 1, worker, System.nanoTime());
       metrics.queueLatency(now - job.dueAt());
       if (job.wasTimer()) {
         metrics.timerLatency(now - job.dueAt());
@@ -494,13 +548,18 @@ final class JobQueue implements PoolListener {
       running.put(job.id(), r);
       workers.assign(r);
       startedThisTurn.add(r);
-      effects.add(() -> {
-        if (log.isTraceEnabled()) {
-          log.trace("job {} (attempt {}) to worker {}: {}", r.id(), r.attempts(), r.worker().id(),
-              describe.apply(r.payload()));
-        }
-        r.worker().run(r.id(), r.payload());
-      });
+      effects.add(
+          () -> {
+            if (log.isTraceEnabled()) {
+              log.trace(
+                  "job {} (attempt {}) to worker {}: {}",
+                  r.id(),
+                  r.attempts(),
+                  r.worker().id(),
+                  describe.apply(r.payload()));
+            }
+            r.worker().run(r.id(), r.payload());
+          });
     }
   }
 
@@ -512,26 +571,39 @@ final class JobQueue implements PoolListener {
     long dueAt = now + backoff.delayMillis(r.attempts());
     store.retryLater(r.id(), dueAt, failure.describe());
     counts.postponed(dueAt);
-    effects.add(() -> log.warn("job {} failed attempt {} of {}, retrying in {} ms: {}",
-        r.id(), r.attempts(), maxAttempts, dueAt - now, headline(failure)));
+    effects.add(
+        () ->
+            log.warn(
+                "job {} failed attempt {} of {}, retrying in {} ms: {}",
+                r.id(),
+                r.attempts(),
+                maxAttempts,
+                dueAt - now,
+                headline(failure)));
   }
 
   private void bury(long id, int attempts, Failure failure) throws SQLException {
     store.bury(id, failure.describe(), now);
     counts.buried();
-    effects.add(() -> {
-      log.error("job {} is dead after {} attempts: {}", id, attempts, headline(failure));
-      CompletableFuture<String> f = replies.get(id);
-      if (f != null) {
-        f.completeExceptionally(
-            new JobFailedException(id, failure.className(), failure.message(), failure.stack()));
-      }
-      notify(new WorkerPoolError(WorkerPoolError.Kind.JOB_DEAD, -1, OptionalLong.of(id), headline(failure)));
-    });
+    effects.add(
+        () -> {
+          log.error("job {} is dead after {} attempts: {}", id, attempts, headline(failure));
+          CompletableFuture<String> f = replies.get(id);
+          if (f != null) {
+            f.completeExceptionally(
+                new JobFailedException(
+                    id, failure.className(), failure.message(), failure.stack()));
+          }
+          notify(
+              new WorkerPoolError(
+                  WorkerPoolError.Kind.JOB_DEAD, -1, OptionalLong.of(id), headline(failure)));
+        });
   }
 
   private static String headline(Failure failure) {
-    return failure.className().isEmpty() ? failure.message() : failure.className() + ": " + failure.message();
+    return failure.className().isEmpty()
+        ? failure.message()
+        : failure.className() + ": " + failure.message();
   }
 
   private void notify(WorkerPoolError error) {
@@ -542,7 +614,9 @@ final class JobQueue implements PoolListener {
     }
   }
 
-  /** After a failed transaction: undo this turn's dispatch and re-read the counts from the database. */
+  /**
+   * After a failed transaction: undo this turn's dispatch and re-read the counts from the database.
+   */
   private void recoverFromFault() {
     store.rollback();
     for (Running r : startedThisTurn) {
@@ -560,8 +634,16 @@ final class JobQueue implements PoolListener {
   }
 
   private void publishStats() {
-    stats = new Stats(poolSize.getAsInt(), workers.idleCount(), Math.max(0, counts.due() - running.size()),
-        running.size(), retired, died, counts.later(), counts.dead());
+    stats =
+        new Stats(
+            poolSize.getAsInt(),
+            workers.idleCount(),
+            Math.max(0, counts.due() - running.size()),
+            running.size(),
+            retired,
+            died,
+            counts.later(),
+            counts.dead());
   }
 
   private void finish() {
@@ -570,7 +652,8 @@ final class JobQueue implements PoolListener {
       stopped = true;
       inbox.drainTo(left);
     }
-    NightCoralException closed = new NightCoralException("NightCoral on " + store.name() + " is closed");
+    NightCoralException closed =
+        new NightCoralException("NightCoral on " + store.name() + " is closed");
     left.forEach(c -> c.fail(closed));
     idleWaiters.forEach(f -> f.completeExceptionally(closed));
     if (drained != null) {

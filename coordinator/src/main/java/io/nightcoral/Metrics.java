@@ -15,17 +15,18 @@ interface Metrics {
   void ping(long nanos);
 
   /** Reports nothing: the default, and the only choice without Micrometer on the class path. */
-  Metrics NONE = new Metrics() {
-    @Override
-    public void jobTime(long nanos) {}
+  Metrics NONE =
+      new Metrics() {
+        @Override
+        public void jobTime(long nanos) {}
 
-    @Override
-    public void queueLatency(long millis) {}
+        @Override
+        public void queueLatency(long millis) {}
 
-    @Override
-    public void timerLatency(long millis) {}
+        @Override
+        public void timerLatency(long millis) {}
 
-    @Override
-    public void ping(long nanos) {}
-  };
+        @Override
+        public void ping(long nanos) {}
+      };
 }

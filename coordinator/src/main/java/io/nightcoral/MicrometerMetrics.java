@@ -22,27 +22,61 @@ final class MicrometerMetrics implements Metrics {
   MicrometerMetrics(Object meterRegistry, Supplier<Stats> stats, BooleanSupplier timerLoopRunning) {
     MeterRegistry registry = (MeterRegistry) meterRegistry;
     gauge(registry, "nightcoral.pool.workers", "worker children alive", stats, Stats::workers);
-    gauge(registry, "nightcoral.pool.workers.idle", "workers waiting for a job", stats, Stats::idleWorkers);
-    gauge(registry, "nightcoral.queue.size", "jobs due and waiting for a worker", stats, Stats::queued);
+    gauge(
+        registry,
+        "nightcoral.pool.workers.idle",
+        "workers waiting for a job",
+        stats,
+        Stats::idleWorkers);
+    gauge(
+        registry,
+        "nightcoral.queue.size",
+        "jobs due and waiting for a worker",
+        stats,
+        Stats::queued);
     gauge(registry, "nightcoral.queue.processing", "jobs running", stats, Stats::running);
-    gauge(registry, "nightcoral.timer.count", "timers (and retries) not yet due", stats, Stats::timers);
+    gauge(
+        registry,
+        "nightcoral.timer.count",
+        "timers (and retries) not yet due",
+        stats,
+        Stats::timers);
     Gauge.builder("nightcoral.timer.idle.workers", timerLoopRunning, t -> t.getAsBoolean() ? 1 : 0)
-        .description("loops waiting for the next timer (1 while running)").register(registry);
+        .description("loops waiting for the next timer (1 while running)")
+        .register(registry);
     FunctionCounter.builder("nightcoral.pool.jobs.retired", stats, s -> s.get().retired())
-        .description("jobs finished successfully").register(registry);
+        .description("jobs finished successfully")
+        .register(registry);
     FunctionCounter.builder("nightcoral.pool.workers.died", stats, s -> s.get().died())
-        .description("workers that died or were killed").register(registry);
-    jobTime = Timer.builder("nightcoral.pool.job.time").description("how long handlers take").register(registry);
-    queueLatency = Timer.builder("nightcoral.queue.latency").description("from due to start")
+        .description("workers that died or were killed")
         .register(registry);
-    timerLatency = Timer.builder("nightcoral.timer.latency").description("from a timer's expiry to its job's start")
-        .register(registry);
-    ping = Timer.builder("nightcoral.pool.ping").description("ping round trips to workers").register(registry);
+    jobTime =
+        Timer.builder("nightcoral.pool.job.time")
+            .description("how long handlers take")
+            .register(registry);
+    queueLatency =
+        Timer.builder("nightcoral.queue.latency")
+            .description("from due to start")
+            .register(registry);
+    timerLatency =
+        Timer.builder("nightcoral.timer.latency")
+            .description("from a timer's expiry to its job's start")
+            .register(registry);
+    ping =
+        Timer.builder("nightcoral.pool.ping")
+            .description("ping round trips to workers")
+            .register(registry);
   }
 
-  private static void gauge(MeterRegistry registry, String name, String description, Supplier<Stats> stats,
+  private static void gauge(
+      MeterRegistry registry,
+      String name,
+      String description,
+      Supplier<Stats> stats,
       ToDoubleFunction<Stats> value) {
-    Gauge.builder(name, stats, s -> value.applyAsDouble(s.get())).description(description).register(registry);
+    Gauge.builder(name, stats, s -> value.applyAsDouble(s.get()))
+        .description(description)
+        .register(registry);
   }
 
   @Override

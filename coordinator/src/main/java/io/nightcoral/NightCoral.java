@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class NightCoral<J> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
-  /** The longest a caller waits for the queue to store something; only a wedged disk gets near it. */
+
+  /**
+   * The longest a caller waits for the queue to store something; only a wedged disk gets near it.
+   */
   private static final Duration STORE_WAIT = Duration.ofSeconds(60);
 
   private final NightCoralBuilder<J> config;
@@ -59,7 +62,8 @@ public final class NightCoral<J> implements AutoCloseable {
   public static <J> NightCoralBuilder<J> builder(Class<J> jobType) {
     Objects.requireNonNull(jobType, "jobType");
     if (jobType == String.class) {
-      throw new IllegalArgumentException("String jobs are stored as they are: use builderForStrings()");
+      throw new IllegalArgumentException(
+          "String jobs are stored as they are: use builderForStrings()");
     }
     return new NightCoralBuilder<>(JobCodec.json(jobType), jobType.getName());
   }
@@ -74,7 +78,8 @@ public final class NightCoral<J> implements AutoCloseable {
     this.codec = config.codec;
     this.clock = config.clock;
     this.database = config.databaseFile;
-    this.lock = database.equals(":memory:") ? null : DatabaseLock.acquire(prepareFolder(Path.of(database)));
+    this.lock =
+        database.equals(":memory:") ? null : DatabaseLock.acquire(prepareFolder(Path.of(database)));
     JobStore store;
     try {
       store = JobStore.open(database, config.synchronous);
@@ -82,16 +87,30 @@ public final class NightCoral<J> implements AutoCloseable {
       releaseLock();
       throw e;
     }
-    this.metrics = config.meterRegistry == null ? Metrics.NONE
-        : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
-    this.queue = new JobQueue(store, clock, config.cacheJobs, config.maxAttempts,
-        new Backoff(config.retryFirst, config.retryMax), config.notifyError, this::describe, this::poolSize, metrics,
-        config.workerPrefetch);
-    this.timeouts = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "nightcoral-timeouts");
-      t.setDaemon(true);
-      return t;
-    });
+    this.metrics =
+        config.meterRegistry == null
+            ? Metrics.NONE
+            : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
+    this.queue =
+        new JobQueue(
+            store,
+            clock,
+            config.cacheJobs,
+            config.maxAttempts,
+            new Backoff(config.retryFirst, config.retryMax),
+            config.notifyError,
+            this::describe,
+            this::poolSize,
+            metrics,
+            config.workerPrefetch);
+    this.timeouts =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "nightcoral-timeouts");
+              t.setDaemon(true);
+              return t;
+            });
     timeouts.setRemoveOnCancelPolicy(true);
     queue.start();
     log.info("NightCoral started: {}", config);
@@ -141,15 +160,23 @@ public final class NightCoral<J> implements AutoCloseable {
   private WorkerPool createPool(String handlerClassName) {
     if (config.fakeWorker != null) {
       FakeWorker<J> fake = config.fakeWorker;
-      return new FakeWorkerPool(payload -> {
-        J reply = fake.handle(codec.decode(payload));
-        return reply == null ? null : codec.encode(reply);
-      }, queue);
+      return new FakeWorkerPool(
+          payload -> {
+            J reply = fake.handle(codec.decode(payload));
+            return reply == null ? null : codec.encode(reply);
+          },
+          queue);
     }
-    ProcessPool.Settings settings = new ProcessPool.Settings(
-        new ChildCommand(config.workerJvmOptions, config.workerClasspath), handlerClassName,
-        config.workerConfigJson, config.pingFrequency, config.pingTimeout, config.jobTimeout,
-        config.workerDeathThreshold, config.workerDeathDuration);
+    ProcessPool.Settings settings =
+        new ProcessPool.Settings(
+            new ChildCommand(config.workerJvmOptions, config.workerClasspath),
+            handlerClassName,
+            config.workerConfigJson,
+            config.pingFrequency,
+            config.pingTimeout,
+            config.jobTimeout,
+            config.workerDeathThreshold,
+            config.workerDeathDuration);
     return new ProcessPool(settings, queue, clock, this::localHandler, metrics::ping);
   }
 
@@ -198,9 +225,13 @@ public final class NightCoral<J> implements AutoCloseable {
     CompletableFuture<String> raw = new CompletableFuture<>();
     long id = store(List.of(entry), List.of(raw))[0];
     Duration limit = config.replyTimeout;
-    ScheduledFuture<?> timeout = timeouts.schedule(
-        () -> raw.completeExceptionally(new TimeoutException("no reply for job " + id + " within " + limit)),
-        limit.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timeout =
+        timeouts.schedule(
+            () ->
+                raw.completeExceptionally(
+                    new TimeoutException("no reply for job " + id + " within " + limit)),
+            limit.toNanos(),
+            TimeUnit.NANOSECONDS);
     raw.whenComplete((r, t) -> timeout.cancel(false));
     CompletableFuture<J> reply = raw.thenApply(codec::decode);
     return new QueryHandle<>(id, this, reply);
@@ -212,10 +243,13 @@ public final class NightCoral<J> implements AutoCloseable {
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return handle(store(List.of(entry(job, Math.addExact(clock.millis(), delay.toMillis()))), null)[0]);
+    return handle(
+        store(List.of(entry(job, Math.addExact(clock.millis(), delay.toMillis()))), null)[0]);
   }
 
-  /** Stores a job to run at (or right after) {@code expires}; a time in the past runs it at once. */
+  /**
+   * Stores a job to run at (or right after) {@code expires}; a time in the past runs it at once.
+   */
   public QueuedJob addTimerAt(Instant expires, J job) {
     Objects.requireNonNull(expires, "expires");
     return handle(store(List.of(entry(job, expires.toEpochMilli())), null)[0]);
@@ -230,7 +264,9 @@ public final class NightCoral<J> implements AutoCloseable {
   /** A snapshot of workers, queue and timers. */
   public Stats stats() {
     JobQueue q = queue;
-    return q == null ? new Stats(0, 0, 0, 0, 0, 0, 0, 0) : q.stats(); // null only while the constructor runs
+    return q == null
+        ? new Stats(0, 0, 0, 0, 0, 0, 0, 0)
+        : q.stats(); // null only while the constructor runs
   }
 
   private boolean queueRunning() {
@@ -243,8 +279,13 @@ public final class NightCoral<J> implements AutoCloseable {
     checkOpen();
     List<DeadJob<J>> dead = new ArrayList<>();
     for (DeadRow row : await(queue.deadJobs())) {
-      dead.add(new DeadJob<>(row.id(), codec.decode(row.payload()), row.attempts(), row.lastError(),
-          Instant.ofEpochMilli(row.diedAt())));
+      dead.add(
+          new DeadJob<>(
+              row.id(),
+              codec.decode(row.payload()),
+              row.attempts(),
+              row.lastError(),
+              Instant.ofEpochMilli(row.diedAt())));
     }
     return dead;
   }
@@ -274,8 +315,10 @@ public final class NightCoral<J> implements AutoCloseable {
     try {
       queue.drain().get(graceNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      log.warn("database {}: jobs still running after {}; they will run again at the next start",
-          database, config.closeTimeout);
+      log.warn(
+          "database {}: jobs still running after {}; they will run again at the next start",
+          database,
+          config.closeTimeout);
     } catch (ExecutionException e) {
       log.warn("database {}: draining failed: {}", database, e.getCause().toString());
     } catch (InterruptedException e) {
@@ -298,7 +341,10 @@ public final class NightCoral<J> implements AutoCloseable {
     releaseLock();
   }
 
-  /** On an orderly JVM exit the children stop with it (a {@code kill -9} ends them through stdin EOF). */
+  /**
+   * On an orderly JVM exit the children stop with it (a {@code kill -9} ends them through stdin
+   * EOF).
+   */
   private void stopWorkersAtExit() {
     WorkerPool p = pool;
     if (p != null && !closed.get()) {
@@ -317,7 +363,10 @@ public final class NightCoral<J> implements AutoCloseable {
     return await(queue.delete(id));
   }
 
-  /** Runs a PRAGMA on the database; tests use it to make the store fail as a full or read-only disk would. */
+  /**
+   * Runs a PRAGMA on the database; tests use it to make the store fail as a full or read-only disk
+   * would.
+   */
   void pragmaForTest(String statement) {
     await(queue.pragma(statement));
   }

@@ -11,38 +11,55 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Configures a {@link NightCoral}; every option has a default except {@link #databaseFile}.
- * A bad value fails at once with a message naming the option. Not thread-safe.
+ * Configures a {@link NightCoral}; every option has a default except {@link #databaseFile}. A bad
+ * value fails at once with a message naming the option. Not thread-safe.
  *
  * @param <J> the job type
  */
 public final class NightCoralBuilder<J> {
   /** Default for {@link #cacheJobs}. */
   public static final int DEFAULT_CACHE_JOBS = 50;
+
   /** Default for {@link #pingFrequency}. */
   public static final Duration DEFAULT_PING_FREQUENCY = Duration.ofSeconds(60);
+
   /** Default for {@link #pingTimeout}. */
   public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default for {@link #replyTimeout}. */
   public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default for {@link #workerDeathThreshold}. */
   public static final int DEFAULT_WORKER_DEATH_THRESHOLD = 10;
+
   /** Default for {@link #workerDeathDuration}. */
   public static final Duration DEFAULT_WORKER_DEATH_DURATION = Duration.ofSeconds(15);
+
   /** Default for {@link #maxAttempts}. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
   /** Default first delay of {@link #retryBackoff}. */
   public static final Duration DEFAULT_RETRY_FIRST = Duration.ofSeconds(1);
+
   /** Default longest delay of {@link #retryBackoff}. */
   public static final Duration DEFAULT_RETRY_MAX = Duration.ofHours(1);
+
   /** Default for {@link #workerPrefetch}. */
   public static final int DEFAULT_WORKER_PREFETCH = 64;
+
   /** Default for {@link #closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
   /** Default for {@link #workerJvmOptions}: small-footprint flags for each child. */
-  public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of(
-      "-Xms8m", "-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m",
-      "-XX:-UsePerfData");
+  public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
+      List.of(
+          "-Xms8m",
+          "-Xmx64m",
+          "-Xss512k",
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:-UsePerfData");
 
   final JobCodec<J> codec;
   final String jobTypeName;
@@ -76,7 +93,10 @@ public final class NightCoralBuilder<J> {
     this.describeJob = codec::encode;
   }
 
-  /** The SQLite file for jobs and timers (created with its folder if needed); {@code ":memory:"} keeps nothing. */
+  /**
+   * The SQLite file for jobs and timers (created with its folder if needed); {@code ":memory:"}
+   * keeps nothing.
+   */
   public NightCoralBuilder<J> databaseFile(String file) {
     Objects.requireNonNull(file, "databaseFile");
     if (file.isBlank()) {
@@ -96,14 +116,15 @@ public final class NightCoralBuilder<J> {
     try {
       this.workerConfigJson = JobCodec.JSON.writeValueAsString(config);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("workerConfig cannot be written as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "workerConfig cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
     return this;
   }
 
   /**
-   * Reports the {@code nightcoral.*} meters to a Micrometer registry (Micrometer is optional: without
-   * this call NightCoral never loads it).
+   * Reports the {@code nightcoral.*} meters to a Micrometer registry (Micrometer is optional:
+   * without this call NightCoral never loads it).
    */
   public NightCoralBuilder<J> metrics(io.micrometer.core.instrument.MeterRegistry registry) {
     this.meterRegistry = Objects.requireNonNull(registry, "metrics");
@@ -116,7 +137,10 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
-  /** Called (on a NightCoral thread) when a worker dies or is killed, a job goes dead, or the pool stops. */
+  /**
+   * Called (on a NightCoral thread) when a worker dies or is killed, a job goes dead, or the pool
+   * stops.
+   */
   public NightCoralBuilder<J> notifyError(Consumer<WorkerPoolError> callback) {
     this.notifyError = Objects.requireNonNull(callback, "notifyError");
     return this;
@@ -140,7 +164,10 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
-  /** How long {@link QueuedQueryJob#reply()} waits before failing (default 30 s); the job is not cancelled. */
+  /**
+   * How long {@link QueuedQueryJob#reply()} waits before failing (default 30 s); the job is not
+   * cancelled.
+   */
   public NightCoralBuilder<J> replyTimeout(Duration timeout) {
     this.replyTimeout = positive(timeout, "replyTimeout");
     return this;
@@ -170,7 +197,9 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
-  /** Extra class-path entries for the children, such as the handler jar (added to the server's own). */
+  /**
+   * Extra class-path entries for the children, such as the handler jar (added to the server's own).
+   */
   public NightCoralBuilder<J> workerClasspath(Path... entries) {
     for (Path entry : Objects.requireNonNull(entries, "workerClasspath")) {
       workerClasspath.add(Objects.requireNonNull(entry, "workerClasspath entry"));
@@ -186,24 +215,32 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
-  /** A job running longer than this has its child killed, and the attempt fails (default: no limit). */
+  /**
+   * A job running longer than this has its child killed, and the attempt fails (default: no limit).
+   */
   public NightCoralBuilder<J> jobTimeout(Duration timeout) {
     this.jobTimeout = positive(timeout, "jobTimeout");
     return this;
   }
 
-  /** Failed attempts before a job is set aside as dead (default 3; 1 retires on the first error). */
+  /**
+   * Failed attempts before a job is set aside as dead (default 3; 1 retires on the first error).
+   */
   public NightCoralBuilder<J> maxAttempts(int attempts) {
     this.maxAttempts = positive(attempts, "maxAttempts");
     return this;
   }
 
-  /** The delay before a failed job runs again: {@code first}, doubling up to {@code max}, with jitter. */
+  /**
+   * The delay before a failed job runs again: {@code first}, doubling up to {@code max}, with
+   * jitter.
+   */
   public NightCoralBuilder<J> retryBackoff(Duration first, Duration max) {
     positive(first, "retryBackoff first");
     positive(max, "retryBackoff max");
     if (max.compareTo(first) < 0) {
-      throw new IllegalArgumentException("retryBackoff max (" + max + ") is shorter than first (" + first + ")");
+      throw new IllegalArgumentException(
+          "retryBackoff max (" + max + ") is shorter than first (" + first + ")");
     }
     this.retryFirst = first;
     this.retryMax = max;
@@ -211,8 +248,8 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
-   * SQLite's {@code synchronous} mode: {@code "FULL"} (default) survives a power cut; {@code "NORMAL"}
-   * survives a crash of the process but may lose the last commits in a power cut.
+   * SQLite's {@code synchronous} mode: {@code "FULL"} (default) survives a power cut; {@code
+   * "NORMAL"} survives a crash of the process but may lose the last commits in a power cut.
    */
   public NightCoralBuilder<J> synchronous(String mode) {
     Objects.requireNonNull(mode, "synchronous");
@@ -274,13 +311,43 @@ public final class NightCoralBuilder<J> {
 
   @Override
   public String toString() {
-    return "database=" + databaseFile + " (synchronous=" + synchronous + "), jobs=" + jobTypeName + ", cacheJobs=" + cacheJobs + ", workerPrefetch=" + workerPrefetch
-        + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryFirst + ".." + retryMax
-        + ", jobTimeout=" + (jobTimeout == null ? "none" : jobTimeout) + ", replyTimeout=" + replyTimeout
-        + ", pingFrequency=" + pingFrequency + ", pingTimeout=" + pingTimeout
-        + ", workerDeath=" + workerDeathThreshold + " in " + workerDeathDuration
-        + ", closeTimeout=" + closeTimeout + ", fakeWorker=" + (fakeWorker != null)
-        + ", metrics=" + (meterRegistry != null)
-        + ", workerClasspath=" + workerClasspath + ", workerJvmOptions=" + workerJvmOptions;
+    return "database="
+        + databaseFile
+        + " (synchronous="
+        + synchronous
+        + "), jobs="
+        + jobTypeName
+        + ", cacheJobs="
+        + cacheJobs
+        + ", workerPrefetch="
+        + workerPrefetch
+        + ", maxAttempts="
+        + maxAttempts
+        + ", retryBackoff="
+        + retryFirst
+        + ".."
+        + retryMax
+        + ", jobTimeout="
+        + (jobTimeout == null ? "none" : jobTimeout)
+        + ", replyTimeout="
+        + replyTimeout
+        + ", pingFrequency="
+        + pingFrequency
+        + ", pingTimeout="
+        + pingTimeout
+        + ", workerDeath="
+        + workerDeathThreshold
+        + " in "
+        + workerDeathDuration
+        + ", closeTimeout="
+        + closeTimeout
+        + ", fakeWorker="
+        + (fakeWorker != null)
+        + ", metrics="
+        + (meterRegistry != null)
+        + ", workerClasspath="
+        + workerClasspath
+        + ", workerJvmOptions="
+        + workerJvmOptions;
   }
 }

@@ -1,8 +1,8 @@
 package io.nightcoral;
 
 /**
- * An unchecked failure of NightCoral itself: a launch that failed, a database that another
- * process holds or that cannot be used, an instance that is closed.
+ * An unchecked failure of NightCoral itself: a launch that failed, a database that another process
+ * holds or that cannot be used, an instance that is closed.
  */
 public class NightCoralException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
 public interface QueuedQueryJob<J> extends QueuedJob {
   /**
    * Completes with the handler's return value (null if it returned none); fails with {@link
-   * JobFailedException} when the job fails for good, with {@link java.util.concurrent.TimeoutException}
-   * after {@code replyTimeout}, and with {@link NightCoralException} if NightCoral closes first.
+   * JobFailedException} when the job fails for good, with {@link
+   * java.util.concurrent.TimeoutException} after {@code replyTimeout}, and with {@link
+   * NightCoralException} if NightCoral closes first.
    */
   CompletableFuture<J> reply();
 }

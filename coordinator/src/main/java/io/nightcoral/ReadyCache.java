@@ -11,8 +11,8 @@ import java.util.function.LongPredicate;
 
 /**
  * Due jobs read ahead from the database, up to {@code cacheJobs} per query, in due order. It knows
- * whether the database may hold due jobs it has not read, so it queries only when it must.
- * Confined to the queue's thread.
+ * whether the database may hold due jobs it has not read, so it queries only when it must. Confined
+ * to the queue's thread.
  */
 final class ReadyCache {
   private final JobStore store;
@@ -45,7 +45,9 @@ final class ReadyCache {
     return mayHaveMore || !jobs.isEmpty();
   }
 
-  /** The next due job not {@code running}, reading ahead from the database when empty; null if none. */
+  /**
+   * The next due job not {@code running}, reading ahead from the database when empty; null if none.
+   */
   StoredJob next(long horizon, int runningCount, LongPredicate running) throws SQLException {
     if (jobs.isEmpty() && mayHaveMore) {
       int limit = size + runningCount;

@@ -13,4 +13,11 @@ package io.nightcoral;
  * @param dead jobs set aside after {@code maxAttempts} failed attempts
  */
 public record Stats(
-    int workers, int idleWorkers, long queued, long running, long retired, long died, long timers, long dead) {}
+    int workers,
+    int idleWorkers,
+    long queued,
+    long running,
+    long retired,
+    long died,
+    long timers,
+    long dead) {}

@@ -93,7 +93,9 @@ final class WorkerLoads {
     }
   }
 
-  /** The worker answered for {@code jobId}; returns that job, or null if the worker did not hold it. */
+  /**
+   * The worker answered for {@code jobId}; returns that job, or null if the worker did not hold it.
+   */
   Running finish(Worker worker, long jobId) {
     Load load = loads.get(worker);
     if (load == null) {
@@ -118,7 +120,8 @@ final class WorkerLoads {
     long now = System.nanoTime();
     long service = Math.max(1, now - Math.max(load.lastAnswerNanos, r.startNanos()));
     load.lastAnswerNanos = now;
-    serviceNanos = serviceNanos == 0 ? service : serviceNanos - (serviceNanos >> 3) + (service >> 3);
+    serviceNanos =
+        serviceNanos == 0 ? service : serviceNanos - (serviceNanos >> 3) + (service >> 3);
   }
 
   int idleCount() {

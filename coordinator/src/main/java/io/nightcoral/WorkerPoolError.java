@@ -3,13 +3,14 @@ package io.nightcoral;
 import java.util.OptionalLong;
 
 /**
- * Something went wrong in the worker pool: a child died or was killed, a job was set aside as
- * dead, or the pool shut itself down.
+ * Something went wrong in the worker pool: a child died or was killed, a job was set aside as dead,
+ * or the pool shut itself down.
  *
  * @param kind what happened
  * @param workerId the worker concerned, or -1
  * @param jobId the job it was running (or the dead job), if any
- * @param reason a readable reason: exit code, signal, ping timeout, job timeout, malformed frame, error
+ * @param reason a readable reason: exit code, signal, ping timeout, job timeout, malformed frame,
+ *     error
  */
 public record WorkerPoolError(Kind kind, int workerId, OptionalLong jobId, String reason) {
   /** What happened. */

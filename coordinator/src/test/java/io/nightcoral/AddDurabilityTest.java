@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code add} returns only once its job is committed: a JVM killed right after keeps every acknowledged job. */
+/**
+ * {@code add} returns only once its job is committed: a JVM killed right after keeps every
+ * acknowledged job.
+ */
 class AddDurabilityTest {
   @TempDir Path dir;
 
@@ -23,15 +26,17 @@ class AddDurabilityTest {
       NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(args[0]).build();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        Thread thread = new Thread(() -> {
-          for (int i = 0; ; i++) {
-            long id = nc.add(new TestJob("durable", i)).id();
-            synchronized (System.out) {
-              System.out.println(id);
-              System.out.flush();
-            }
-          }
-        });
+        Thread thread =
+            new Thread(
+                () -> {
+                  for (int i = 0; ; i++) {
+                    long id = nc.add(new TestJob("durable", i)).id();
+                    synchronized (System.out) {
+                      System.out.println(id);
+                      System.out.flush();
+                    }
+                  }
+                });
         thread.start();
         threads.add(thread);
       }
@@ -44,11 +49,18 @@ class AddDurabilityTest {
   @Test
   void everyAcknowledgedAddSurvivesAKillRightAfter() throws Exception {
     Path db = dir.resolve("durable.db");
-    Process adder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Adder.class.getName(), db.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process adder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Adder.class.getName(),
+                db.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     List<Long> acknowledged = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(adder.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(adder.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while (acknowledged.size() < 2_000 && (line = out.readLine()) != null) {
         acknowledged.add(Long.parseLong(line.trim()));

@@ -14,7 +14,10 @@ final class Await {
 
   /** Waits (polling every few milliseconds) up to {@link #LIMIT}. */
   static ConditionFactory await() {
-    return Awaitility.await().atMost(LIMIT).pollInterval(Duration.ofMillis(5)).pollDelay(Duration.ZERO);
+    return Awaitility.await()
+        .atMost(LIMIT)
+        .pollInterval(Duration.ofMillis(5))
+        .pollDelay(Duration.ZERO);
   }
 
   /** The future's value, failing the test if it takes longer than {@link #LIMIT}. */

@@ -30,11 +30,14 @@ class BadInputTest {
     try (NightCoral<TestJob> nc = open()) {
       nc.add(new TestJob("kept", 1));
       assertThrows(NullPointerException.class, () -> nc.add(null));
-      assertThrows(NullPointerException.class, () -> nc.addAll(Arrays.asList(new TestJob("a", 2), null)));
+      assertThrows(
+          NullPointerException.class, () -> nc.addAll(Arrays.asList(new TestJob("a", 2), null)));
       assertThrows(NullPointerException.class, () -> nc.addTimer(null, new TestJob("a", 3)));
       assertThrows(NullPointerException.class, () -> nc.addTimerAt(null, new TestJob("a", 3)));
       IllegalArgumentException negative =
-          assertThrows(IllegalArgumentException.class, () -> nc.addTimer(Duration.ofMillis(-1), new TestJob("a", 4)));
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> nc.addTimer(Duration.ofMillis(-1), new TestJob("a", 4)));
       assertTrue(negative.getMessage().contains("negative"), negative.getMessage());
       assertEquals(1, nc.stats().queued());
       assertEquals(0, nc.stats().timers());
@@ -43,8 +46,10 @@ class BadInputTest {
 
   @Test
   void aJobJacksonCannotWriteIsRefused() {
-    try (NightCoral<Opaque> nc = NightCoral.builder(Opaque.class).databaseFile(dir.resolve("o.db")).build()) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> nc.add(new Opaque()));
+    try (NightCoral<Opaque> nc =
+        NightCoral.builder(Opaque.class).databaseFile(dir.resolve("o.db")).build()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> nc.add(new Opaque()));
       assertTrue(e.getMessage().contains("JSON"), e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> nc.addAll(List.of(new Opaque())));
       assertEquals(0, nc.stats().queued());
@@ -62,8 +67,10 @@ class BadInputTest {
 
   @Test
   void aFolderIsNotADatabase() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NightCoral.builder(TestJob.class).databaseFile(dir).build());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NightCoral.builder(TestJob.class).databaseFile(dir).build());
     assertTrue(e.getMessage().contains("folder"), e.getMessage());
   }
 
@@ -72,8 +79,10 @@ class BadInputTest {
     Path file = dir.resolve("notes.txt");
     byte[] text = "these are my notes, not a database\n".getBytes(StandardCharsets.UTF_8);
     Files.write(file, text);
-    NightCoralException e = assertThrows(NightCoralException.class,
-        () -> NightCoral.builder(TestJob.class).databaseFile(file).build());
+    NightCoralException e =
+        assertThrows(
+            NightCoralException.class,
+            () -> NightCoral.builder(TestJob.class).databaseFile(file).build());
     assertTrue(e.getMessage().contains("not a SQLite database"), e.getMessage());
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertArrayEquals(text, Files.readAllBytes(file));
@@ -86,12 +95,24 @@ class BadInputTest {
   void badOptionsFailAndNameTheOption() {
     NightCoralBuilder<TestJob> b = NightCoral.builder(TestJob.class);
     assertThrows(IllegalStateException.class, b::build);
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.cacheJobs(0)).getMessage().contains("cacheJobs"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.maxAttempts(0)).getMessage().contains("maxAttempts"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.replyTimeout(Duration.ZERO)).getMessage()
-        .contains("replyTimeout"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1))).getMessage().contains("retryBackoff"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> b.cacheJobs(0))
+            .getMessage()
+            .contains("cacheJobs"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> b.maxAttempts(0))
+            .getMessage()
+            .contains("maxAttempts"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> b.replyTimeout(Duration.ZERO))
+            .getMessage()
+            .contains("replyTimeout"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+            .getMessage()
+            .contains("retryBackoff"));
     assertThrows(NullPointerException.class, () -> b.jobTimeout(null));
     assertThrows(IllegalArgumentException.class, () -> NightCoral.builder(String.class));
   }
@@ -102,7 +123,8 @@ class BadInputTest {
     QueuedJob kept = nc.add(new TestJob("kept", 1));
     nc.close();
     nc.close();
-    NightCoralException e = assertThrows(NightCoralException.class, () -> nc.add(new TestJob("late", 2)));
+    NightCoralException e =
+        assertThrows(NightCoralException.class, () -> nc.add(new TestJob("late", 2)));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
     assertThrows(NightCoralException.class, kept::delete);
     assertThrows(NightCoralException.class, nc::idle);

@@ -24,16 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ChildProcessTest {
   @TempDir Path dir;
 
-  /** Worker children of this JVM still alive (the class-data training run, when there is one, included). */
+  /**
+   * Worker children of this JVM still alive (the class-data training run, when there is one,
+   * included).
+   */
   static List<ProcessHandle> liveChildren() {
     try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
-      return all.filter(p -> p.info().commandLine().orElse("").contains("io.nightcoral.worker.WorkerMain")).toList();
+      return all.filter(
+              p -> p.info().commandLine().orElse("").contains("io.nightcoral.worker.WorkerMain"))
+          .toList();
     }
   }
 
   /** Worker children of this JVM that run jobs (not the class-data training run). */
   static List<ProcessHandle> workerChildren() {
-    return liveChildren().stream().filter(p -> !p.info().commandLine().orElse("").endsWith("--train")).toList();
+    return liveChildren().stream()
+        .filter(p -> !p.info().commandLine().orElse("").endsWith("--train"))
+        .toList();
   }
 
   @AfterEach
@@ -42,7 +49,8 @@ class ChildProcessTest {
   }
 
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("pool.db"))
+    return NightCoral.builder(TestJob.class)
+        .databaseFile(dir.resolve("pool.db"))
         .workerConfig(Map.of("redisPassword", "welcome", "dir", dir.toString()))
         .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
   }
@@ -57,7 +65,8 @@ class ChildProcessTest {
         nc.add(new TestJob("count", i));
       }
       nc.addTimer(Duration.ofMillis(100), new TestJob("count", 500));
-      assertEquals(new TestJob("square", 49), Await.get(nc.addQuery(new TestJob("square", 7)).reply()));
+      assertEquals(
+          new TestJob("square", 49), Await.get(nc.addQuery(new TestJob("square", 7)).reply()));
       TestJob config = Await.get(nc.addQuery(new TestJob("config", 0)).reply());
       assertEquals("welcome", config.task());
       assertTrue(config.value() >= 1 && config.value() <= 5, "worker id " + config.value());
@@ -98,7 +107,8 @@ class ChildProcessTest {
   /** Coordinator threads that serve worker children: three per live child. */
   static long workerThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("nightcoral-worker-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("nightcoral-worker-"))
+        .count();
   }
 
   @Test
@@ -135,8 +145,8 @@ class ChildProcessTest {
 
   @Test
   void aJobsDeadlineStartsWhenItRunsNotWhileItWaitsInTheChild() throws Exception {
-    try (NightCoral<TestJob> nc = builder().maxAttempts(1).workerPrefetch(4).jobTimeout(Duration.ofMillis(1_500))
-        .build()) {
+    try (NightCoral<TestJob> nc =
+        builder().maxAttempts(1).workerPrefetch(4).jobTimeout(Duration.ofMillis(1_500)).build()) {
       nc.launch(TestHandler.class, 1);
       for (int i = 0; i < 3; i++) {
         nc.add(new TestJob("busy", 700));
@@ -150,16 +160,23 @@ class ChildProcessTest {
 
   private Set<Long> busyPids() throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("busy-"))
-          .map(n -> Long.parseLong(n.substring(5))).collect(Collectors.toSet());
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("busy-"))
+          .map(n -> Long.parseLong(n.substring(5)))
+          .collect(Collectors.toSet());
     }
   }
 
   @Test
   void misbehavingHandlersCostOnlyTheirChild() throws Exception {
     List<WorkerPoolError> errors = new CopyOnWriteArrayList<>();
-    try (NightCoral<TestJob> nc = builder().maxAttempts(2).jobTimeout(Duration.ofSeconds(2))
-        .notifyError(errors::add).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(2)
+            .jobTimeout(Duration.ofSeconds(2))
+            .notifyError(errors::add)
+            .build()) {
       nc.launch(TestHandler.class, 3);
       List<Long> poison = new ArrayList<>();
       for (String task : List.of("crash", "exit", "garbage", "hang")) {
@@ -179,26 +196,43 @@ class ChildProcessTest {
       assertEquals(31, nc.stats().retired());
       Set<Long> dead = nc.deadJobs().stream().map(DeadJob::id).collect(Collectors.toSet());
       assertTrue(dead.containsAll(poison), dead.toString());
-      String garbage = nc.deadJobs().stream().filter(d -> d.id() == poison.get(2)).findFirst().orElseThrow().lastError();
+      String garbage =
+          nc.deadJobs().stream()
+              .filter(d -> d.id() == poison.get(2))
+              .findFirst()
+              .orElseThrow()
+              .lastError();
       assertTrue(garbage.contains("oops, not a frame"), garbage);
-      String hang = nc.deadJobs().stream().filter(d -> d.id() == poison.get(3)).findFirst().orElseThrow().lastError();
+      String hang =
+          nc.deadJobs().stream()
+              .filter(d -> d.id() == poison.get(3))
+              .findFirst()
+              .orElseThrow()
+              .lastError();
       assertTrue(hang.contains("job timeout"), hang);
-      assertTrue(nc.stats().died() >= 8, "two attempts of four poison jobs, each costing its child");
+      assertTrue(
+          nc.stats().died() >= 8, "two attempts of four poison jobs, each costing its child");
       await().until(() -> nc.stats().workers() == 3 && nc.stats().idleWorkers() == 3);
-      assertEquals(new TestJob("square", 4), Await.get(nc.addQuery(new TestJob("square", 2)).reply()));
+      assertEquals(
+          new TestJob("square", 4), Await.get(nc.addQuery(new TestJob("square", 2)).reply()));
     }
   }
 
   @Test
   void postsAreStoredWithTheJobThatPostedThemAndSeenByTheLocalHandler() throws Exception {
     Map<Integer, Integer> local = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().maxAttempts(1).localHandler(job -> {
-      if (job.task().equals("local")) {
-        local.merge(job.value(), 1, Integer::sum);
-        return null;
-      }
-      return job;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(1)
+            .localHandler(
+                job -> {
+                  if (job.task().equals("local")) {
+                    local.merge(job.value(), 1, Integer::sum);
+                    return null;
+                  }
+                  return job;
+                })
+            .build()) {
       nc.launch(TestHandler.class, 2);
       nc.add(new TestJob("post", 100));
       nc.add(new TestJob("post-then-throw", 200));
@@ -206,14 +240,18 @@ class ChildProcessTest {
       Await.get(nc.idle());
       assertEquals(Map.of(103, 1), local);
       assertEquals(0, nc.stats().timers());
-      assertEquals(3, nc.stats().retired(), "the post, and the two jobs it posted; the failed attempt's post was dropped");
+      assertEquals(
+          3,
+          nc.stats().retired(),
+          "the post, and the two jobs it posted; the failed attempt's post was dropped");
     }
   }
 
   @Test
   void anUnknownHandlerClassFailsLaunchWithTheChildsMessage() {
     try (NightCoral<TestJob> nc = builder().build()) {
-      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.launch("com.example.NoSuchHandler", 2));
+      NightCoralException e =
+          assertThrows(NightCoralException.class, () -> nc.launch("com.example.NoSuchHandler", 2));
       assertTrue(e.getMessage().contains("com.example.NoSuchHandler"), e.getMessage());
       await().until(() -> liveChildren().isEmpty());
     }
@@ -222,7 +260,8 @@ class ChildProcessTest {
   @Test
   void aSetupThatThrowsFailsLaunchWithItsMessage() {
     try (NightCoral<TestJob> nc = builder().build()) {
-      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.launch(FailingSetupHandler.class, 3));
+      NightCoralException e =
+          assertThrows(NightCoralException.class, () -> nc.launch(FailingSetupHandler.class, 3));
       assertTrue(e.getMessage().contains("cannot reach the database at setup"), e.getMessage());
       await().until(() -> liveChildren().isEmpty());
     }
@@ -230,22 +269,30 @@ class ChildProcessTest {
 
   @Test
   void aBadJvmOptionFailsLaunchWithTheJvmsMessage() {
-    try (NightCoral<TestJob> nc = builder().workerJvmOptions(List.of("-XX:+NoSuchOption")).build()) {
-      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.launch(TestHandler.class, 1));
+    try (NightCoral<TestJob> nc =
+        builder().workerJvmOptions(List.of("-XX:+NoSuchOption")).build()) {
+      NightCoralException e =
+          assertThrows(NightCoralException.class, () -> nc.launch(TestHandler.class, 1));
       assertTrue(e.getMessage().contains("NoSuchOption"), e.getMessage());
     }
   }
 
   @Test
   void killingAChildKillsItsDescendants() throws Exception {
-    try (NightCoral<TestJob> nc = builder().maxAttempts(1).jobTimeout(Duration.ofSeconds(1)).build()) {
+    try (NightCoral<TestJob> nc =
+        builder().maxAttempts(1).jobTimeout(Duration.ofSeconds(1)).build()) {
       nc.launch(TestHandler.class, 1);
       nc.add(new TestJob("spawn", 0));
       await().until(() -> nc.stats().dead() == 1);
       long grandchild;
       try (Stream<Path> files = Files.list(dir)) {
-        grandchild = files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("grandchild-"))
-            .map(n -> Long.parseLong(n.substring(11))).findFirst().orElseThrow();
+        grandchild =
+            files
+                .map(p -> p.getFileName().toString())
+                .filter(n -> n.startsWith("grandchild-"))
+                .map(n -> Long.parseLong(n.substring(11)))
+                .findFirst()
+                .orElseThrow();
       }
       await().until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
     }

@@ -85,11 +85,16 @@ class DurableQueueTest {
   void aJobWhoseAttemptNeverFinishedRunsAgainAfterReopening() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch never = new CountDownLatch(1);
-    try (NightCoral<TestJob> nc = builder().closeTimeout(Duration.ofMillis(200)).fakeWorker(job -> {
-      started.countDown();
-      never.await();
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .closeTimeout(Duration.ofMillis(200))
+            .fakeWorker(
+                job -> {
+                  started.countDown();
+                  never.await();
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 1);
       nc.add(new TestJob("stuck", 7));
       assertTrue(started.await(30, TimeUnit.SECONDS));
@@ -107,12 +112,16 @@ class DurableQueueTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
-      seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
-      started.countDown();
-      release.await();
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .fakeWorker(
+                job -> {
+                  seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
+                  started.countDown();
+                  release.await();
+                  return null;
+                })
+            .build()) {
       QueuedJob notStarted = nc.add(new TestJob("never", 1));
       assertTrue(notStarted.delete());
       assertFalse(notStarted.delete(), "second delete finds nothing");
@@ -130,16 +139,23 @@ class DurableQueueTest {
 
   @Test
   void queryRepliesCarryTheReturnValueOrTheFailure() throws Exception {
-    try (NightCoral<TestJob> nc = builder().maxAttempts(1).fakeWorker(job -> {
-      if (job.task().equals("boom")) {
-        throw new IllegalStateException("boom " + job.value());
-      }
-      return new TestJob("square", job.value() * job.value());
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(1)
+            .fakeWorker(
+                job -> {
+                  if (job.task().equals("boom")) {
+                    throw new IllegalStateException("boom " + job.value());
+                  }
+                  return new TestJob("square", job.value() * job.value());
+                })
+            .build()) {
       nc.launch("unused", 2);
-      assertEquals(new TestJob("square", 49), Await.get(nc.addQuery(new TestJob("square", 7)).reply()));
+      assertEquals(
+          new TestJob("square", 49), Await.get(nc.addQuery(new TestJob("square", 7)).reply()));
       QueuedQueryJob<TestJob> failing = nc.addQuery(new TestJob("boom", 3));
-      ExecutionException e = assertThrows(ExecutionException.class, () -> Await.get(failing.reply()));
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> Await.get(failing.reply()));
       JobFailedException failed = assertInstanceOf(JobFailedException.class, e.getCause());
       assertEquals(failing.id(), failed.jobId());
       assertEquals(IllegalStateException.class.getName(), failed.errorClass());
@@ -151,10 +167,15 @@ class DurableQueueTest {
   @Test
   void aReplyTimesOutButTheJobGoesOn() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    try (NightCoral<TestJob> nc = builder().replyTimeout(Duration.ofMillis(100)).fakeWorker(job -> {
-      release.await();
-      return job;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .replyTimeout(Duration.ofMillis(100))
+            .fakeWorker(
+                job -> {
+                  release.await();
+                  return job;
+                })
+            .build()) {
       nc.launch("unused", 1);
       QueuedQueryJob<TestJob> query = nc.addQuery(new TestJob("slow", 1));
       ExecutionException e = assertThrows(ExecutionException.class, () -> Await.get(query.reply()));
@@ -170,15 +191,20 @@ class DurableQueueTest {
   void aFailingJobIsRetriedThenSetAsideAndCanBeRequeuedOrDeleted() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     List<WorkerPoolError> errors = new ArrayList<>();
-    try (NightCoral<TestJob> nc = builder().maxAttempts(3).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(4))
-        .notifyError(errors::add)
-        .fakeWorker(job -> {
-          calls.incrementAndGet();
-          if (job.task().equals("poison")) {
-            throw new IllegalArgumentException("bad job " + job.value());
-          }
-          return null;
-        }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(3)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(4))
+            .notifyError(errors::add)
+            .fakeWorker(
+                job -> {
+                  calls.incrementAndGet();
+                  if (job.task().equals("poison")) {
+                    throw new IllegalArgumentException("bad job " + job.value());
+                  }
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 1);
       long poison = nc.add(new TestJob("poison", 1)).id();
       long other = nc.add(new TestJob("poison", 2)).id();
@@ -206,18 +232,24 @@ class DurableQueueTest {
   @Test
   void theAttemptCountSurvivesAReopen() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    FakeWorker<TestJob> alwaysFails = job -> {
-      calls.incrementAndGet();
-      throw new IllegalStateException("fails");
-    };
-    try (NightCoral<TestJob> nc = builder().maxAttempts(2).retryBackoff(Duration.ofHours(1), Duration.ofHours(1))
-        .fakeWorker(alwaysFails).build()) {
+    FakeWorker<TestJob> alwaysFails =
+        job -> {
+          calls.incrementAndGet();
+          throw new IllegalStateException("fails");
+        };
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(2)
+            .retryBackoff(Duration.ofHours(1), Duration.ofHours(1))
+            .fakeWorker(alwaysFails)
+            .build()) {
       nc.launch("unused", 1);
       nc.add(new TestJob("fails", 1));
       await().until(() -> nc.stats().timers() == 1);
     }
     MutableClock clock = new MutableClock(java.time.Instant.now().plus(Duration.ofHours(2)));
-    try (NightCoral<TestJob> nc = builder().maxAttempts(2).clock(clock).fakeWorker(alwaysFails).build()) {
+    try (NightCoral<TestJob> nc =
+        builder().maxAttempts(2).clock(clock).fakeWorker(alwaysFails).build()) {
       nc.launch("unused", 1);
       await().until(() -> nc.stats().dead() == 1);
       assertEquals(2, calls.get(), "one attempt before the reopen, one after");
@@ -230,11 +262,17 @@ class DurableQueueTest {
     for (int run = 0; run < 2; run++) {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch never = new CountDownLatch(1);
-      try (NightCoral<TestJob> nc = builder().maxAttempts(2).closeTimeout(Duration.ofMillis(100)).fakeWorker(job -> {
-        started.countDown();
-        never.await();
-        return null;
-      }).build()) {
+      try (NightCoral<TestJob> nc =
+          builder()
+              .maxAttempts(2)
+              .closeTimeout(Duration.ofMillis(100))
+              .fakeWorker(
+                  job -> {
+                    started.countDown();
+                    never.await();
+                    return null;
+                  })
+              .build()) {
         if (run == 0) {
           nc.add(new TestJob("hangs", 1));
         }
@@ -243,10 +281,15 @@ class DurableQueueTest {
       }
     }
     AtomicInteger calls = new AtomicInteger();
-    try (NightCoral<TestJob> nc = builder().maxAttempts(2).fakeWorker(job -> {
-      calls.incrementAndGet();
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(2)
+            .fakeWorker(
+                job -> {
+                  calls.incrementAndGet();
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 1);
       await().until(() -> nc.stats().dead() == 1);
       assertEquals(0, calls.get());

@@ -35,8 +35,12 @@ class MetricsTest {
   @Test
   void everyMeterExistsAndMovesAsWorkFlows() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(dir.resolve("m.db")).metrics(registry)
-        .pingFrequency(Duration.ofMillis(100)).build();
+    NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("m.db"))
+            .metrics(registry)
+            .pingFrequency(Duration.ofMillis(100))
+            .build();
     try (nc) {
       nc.launch(TestHandler.class, 2);
       assertEquals(2, gauge(registry, "nightcoral.pool.workers"));
@@ -48,7 +52,8 @@ class MetricsTest {
       }
       nc.addTimer(Duration.ofMillis(50), new TestJob("count", 50));
       Await.get(nc.addQuery(new TestJob("square", 3)).reply());
-      await().until(() -> registry.get("nightcoral.pool.jobs.retired").functionCounter().count() == 7);
+      await()
+          .until(() -> registry.get("nightcoral.pool.jobs.retired").functionCounter().count() == 7);
       Await.get(nc.idle());
       assertTrue(timerCount(registry, "nightcoral.pool.job.time") >= 7);
       assertTrue(timerCount(registry, "nightcoral.queue.latency") >= 7);
@@ -56,18 +61,32 @@ class MetricsTest {
       await().until(() -> timerCount(registry, "nightcoral.pool.ping") > 0);
 
       ChildProcessTest.workerChildren().get(0).destroyForcibly();
-      await().until(() -> registry.get("nightcoral.pool.workers.died").functionCounter().count() == 1);
-      await().until(() -> gauge(registry, "nightcoral.pool.workers") == 2
-          && gauge(registry, "nightcoral.pool.workers.idle") == 2);
+      await()
+          .until(() -> registry.get("nightcoral.pool.workers.died").functionCounter().count() == 1);
+      await()
+          .until(
+              () ->
+                  gauge(registry, "nightcoral.pool.workers") == 2
+                      && gauge(registry, "nightcoral.pool.workers.idle") == 2);
       assertEquals(0, gauge(registry, "nightcoral.queue.size"));
       assertEquals(0, gauge(registry, "nightcoral.queue.processing"));
       assertEquals(1, gauge(registry, "nightcoral.timer.count"));
     }
     assertEquals(0, gauge(registry, "nightcoral.timer.idle.workers"));
-    for (String name : List.of("nightcoral.pool.workers", "nightcoral.pool.workers.idle", "nightcoral.pool.jobs.retired",
-        "nightcoral.pool.job.time", "nightcoral.pool.ping", "nightcoral.pool.workers.died", "nightcoral.queue.size",
-        "nightcoral.queue.processing", "nightcoral.queue.latency", "nightcoral.timer.count",
-        "nightcoral.timer.idle.workers", "nightcoral.timer.latency")) {
+    for (String name :
+        List.of(
+            "nightcoral.pool.workers",
+            "nightcoral.pool.workers.idle",
+            "nightcoral.pool.jobs.retired",
+            "nightcoral.pool.job.time",
+            "nightcoral.pool.ping",
+            "nightcoral.pool.workers.died",
+            "nightcoral.queue.size",
+            "nightcoral.queue.processing",
+            "nightcoral.queue.latency",
+            "nightcoral.timer.count",
+            "nightcoral.timer.idle.workers",
+            "nightcoral.timer.latency")) {
       assertEquals(1, registry.find(name).meters().size(), name);
     }
   }
@@ -75,8 +94,12 @@ class MetricsTest {
   @Test
   void aPrometheusRegistryScrapesTheMeters() throws Exception {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(dir.resolve("p.db"))
-        .metrics(prometheus).fakeWorker(job -> job).build()) {
+    try (NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("p.db"))
+            .metrics(prometheus)
+            .fakeWorker(job -> job)
+            .build()) {
       nc.launch("unused", 1);
       nc.add(new TestJob("count", 1));
       Await.get(nc.idle());

@@ -27,19 +27,29 @@ class PoolFailureTest {
   }
 
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("pool.db"))
+    return NightCoral.builder(TestJob.class)
+        .databaseFile(dir.resolve("pool.db"))
         .workerConfig(Map.of("dir", dir.toString()));
   }
 
   @Test
   void tooManyDeathsStopThePoolFailPendingRepliesAndKeepStoredJobs() throws Exception {
     List<WorkerPoolError> errors = new CopyOnWriteArrayList<>();
-    try (NightCoral<TestJob> nc = builder().maxAttempts(100).retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
-        .workerDeathThreshold(3).workerDeathDuration(Duration.ofMinutes(1)).notifyError(errors::add).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .maxAttempts(100)
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .workerDeathThreshold(3)
+            .workerDeathDuration(Duration.ofMinutes(1))
+            .notifyError(errors::add)
+            .build()) {
       nc.launch(TestHandler.class, 2);
       QueuedQueryJob<TestJob> pending = nc.addQuery(new TestJob("crash", 1));
-      await().until(() -> errors.stream().anyMatch(e -> e.kind() == WorkerPoolError.Kind.POOL_STOPPED));
-      ExecutionException e = assertThrows(ExecutionException.class, () -> Await.get(pending.reply()));
+      await()
+          .until(
+              () -> errors.stream().anyMatch(e -> e.kind() == WorkerPoolError.Kind.POOL_STOPPED));
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> Await.get(pending.reply()));
       NightCoralException stopped = assertInstanceOf(NightCoralException.class, e.getCause());
       assertTrue(stopped.getMessage().contains("3 workers died"), stopped.getMessage());
       await().until(() -> nc.stats().workers() == 0);
@@ -62,7 +72,8 @@ class PoolFailureTest {
       long since = System.nanoTime();
       await().until(() -> setups() >= 5);
       long waitedMillis = (System.nanoTime() - since) / 1_000_000;
-      assertTrue(waitedMillis >= 700, "restarts of a broken child came too fast: " + waitedMillis + " ms");
+      assertTrue(
+          waitedMillis >= 700, "restarts of a broken child came too fast: " + waitedMillis + " ms");
       assertEquals(0, nc.stats().workers());
       Files.delete(dir.resolve("broken"));
       await().until(() -> nc.stats().workers() == 1);

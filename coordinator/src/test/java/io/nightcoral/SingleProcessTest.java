@@ -13,7 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SingleProcessTest {
   @TempDir Path dir;
 
-  /** Tries to open the database named in args[0]; exit 0 if it could, 3 if refused (message on stdout). */
+  /**
+   * Tries to open the database named in args[0]; exit 0 if it could, 3 if refused (message on
+   * stdout).
+   */
   public static final class Probe {
     public static void main(String[] args) {
       try {
@@ -31,8 +34,10 @@ class SingleProcessTest {
     Path db = dir.resolve("one.db");
     try (NightCoral<TestJob> first = NightCoral.builder(TestJob.class).databaseFile(db).build()) {
       for (int i = 0; i < 2; i++) {
-        NightCoralException e = assertThrows(NightCoralException.class,
-            () -> NightCoral.builder(TestJob.class).databaseFile(db).build());
+        NightCoralException e =
+            assertThrows(
+                NightCoralException.class,
+                () -> NightCoral.builder(TestJob.class).databaseFile(db).build());
         assertTrue(e.getMessage().contains(db.toString()), e.getMessage());
       }
       first.add(new TestJob("still works", 1));
@@ -58,8 +63,12 @@ class SingleProcessTest {
   }
 
   private static Process startProbe(Path db) throws Exception {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Probe.class.getName(), db.toString())
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Probe.class.getName(),
+            db.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .start();
   }

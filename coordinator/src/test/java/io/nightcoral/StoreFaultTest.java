@@ -11,17 +11,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A disk that fills and a database that turns read-only: add throws, nothing stored is lost, and it recovers. */
+/**
+ * A disk that fills and a database that turns read-only: add throws, nothing stored is lost, and it
+ * recovers.
+ */
 class StoreFaultTest {
   @TempDir Path dir;
 
   private final Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
 
   private NightCoral<TestJob> open() {
-    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("fault.db")).fakeWorker(job -> {
-      seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
-      return null;
-    }).build();
+    return NightCoral.builder(TestJob.class)
+        .databaseFile(dir.resolve("fault.db"))
+        .fakeWorker(
+            job -> {
+              seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
+              return null;
+            })
+        .build();
   }
 
   @Test
@@ -43,7 +50,8 @@ class StoreFaultTest {
       }
       assertTrue(full != null && full.getMessage().contains("full"), String.valueOf(full));
       final int storedBeforeFull = stored;
-      assertThrows(NightCoralException.class, () -> nc.add(new TestJob("refused", storedBeforeFull)));
+      assertThrows(
+          NightCoralException.class, () -> nc.add(new TestJob("refused", storedBeforeFull)));
       assertEquals(stored, nc.stats().queued(), "nothing stored was lost");
       nc.pragmaForTest("PRAGMA max_page_count = 1073741823");
       nc.add(new TestJob("after", stored));
@@ -61,7 +69,8 @@ class StoreFaultTest {
     try (NightCoral<TestJob> nc = open()) {
       nc.add(new TestJob("kept", 1));
       nc.pragmaForTest("PRAGMA query_only = 1");
-      NightCoralException e = assertThrows(NightCoralException.class, () -> nc.add(new TestJob("refused", 2)));
+      NightCoralException e =
+          assertThrows(NightCoralException.class, () -> nc.add(new TestJob("refused", 2)));
       assertTrue(e.getMessage().contains("readonly"), e.getMessage());
       assertEquals(1, nc.stats().queued());
       nc.pragmaForTest("PRAGMA query_only = 0");

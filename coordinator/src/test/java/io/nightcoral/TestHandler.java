@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A handler that misbehaves on command, so recovery code runs against real children. The job's
- * task names what to do; workerConfig may carry {@code dir}, a folder for pid files.
+ * A handler that misbehaves on command, so recovery code runs against real children. The job's task
+ * names what to do; workerConfig may carry {@code dir}, a folder for pid files.
  */
 public class TestHandler implements JobHandler<TestJob, JsonNode> {
   @Override
@@ -21,7 +21,8 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
   }
 
   @Override
-  public TestJob handle(TestJob job, JsonNode config, WorkerPortal<TestJob> portal) throws Exception {
+  public TestJob handle(TestJob job, JsonNode config, WorkerPortal<TestJob> portal)
+      throws Exception {
     switch (job.task()) {
       case "count":
         return null;
@@ -32,7 +33,8 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
       case "pid":
         return new TestJob("pid", (int) ProcessHandle.current().pid());
       case "busy": // records which child runs it, then works for value ms
-        Files.writeString(Path.of(config.get("dir").asText(), "busy-" + ProcessHandle.current().pid()), "");
+        Files.writeString(
+            Path.of(config.get("dir").asText(), "busy-" + ProcessHandle.current().pid()), "");
         Thread.sleep(job.value());
         return new TestJob("busy", (int) ProcessHandle.current().pid());
       case "throw":

@@ -30,10 +30,14 @@ class TimerTest {
   @Test
   void timersFireOnTimeAndNeverEarly() throws Exception {
     Map<Integer, Long> firedAt = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
-      firedAt.put(job.value(), System.currentTimeMillis());
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .fakeWorker(
+                job -> {
+                  firedAt.put(job.value(), System.currentTimeMillis());
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 2);
       Map<Integer, Long> dueAt = new ConcurrentHashMap<>();
       for (int i = 0; i < 20; i++) {
@@ -61,10 +65,14 @@ class TimerTest {
       nc.addTimer(Duration.ofHours(1), new TestJob("later", 2));
     }
     Map<Integer, Integer> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
-      seen.merge(job.value(), 1, Integer::sum);
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .fakeWorker(
+                job -> {
+                  seen.merge(job.value(), 1, Integer::sum);
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 1);
       await().until(() -> seen.containsKey(1));
       Await.get(nc.idle());
@@ -76,10 +84,14 @@ class TimerTest {
   @Test
   void aTimerInThePastFiresAtOnceAndDeleteCancelsAPendingTimer() throws Exception {
     Map<Integer, Integer> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(job -> {
-      seen.merge(job.value(), 1, Integer::sum);
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .fakeWorker(
+                job -> {
+                  seen.merge(job.value(), 1, Integer::sum);
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 1);
       QueuedJob cancelled = nc.addTimer(Duration.ofMillis(300), new TestJob("cancelled", 1));
       nc.addTimerAt(Instant.now().minusSeconds(60), new TestJob("past", 2));
@@ -98,10 +110,15 @@ class TimerTest {
   void timersFollowTheInjectedClock() throws Exception {
     MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     Map<Integer, Integer> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().clock(clock).fakeWorker(job -> {
-      seen.merge(job.value(), 1, Integer::sum);
-      return null;
-    }).build()) {
+    try (NightCoral<TestJob> nc =
+        builder()
+            .clock(clock)
+            .fakeWorker(
+                job -> {
+                  seen.merge(job.value(), 1, Integer::sum);
+                  return null;
+                })
+            .build()) {
       nc.launch("unused", 1);
       nc.addTimer(Duration.ofHours(1), new TestJob("hour", 1));
       nc.addTimer(Duration.ofDays(1), new TestJob("day", 2));

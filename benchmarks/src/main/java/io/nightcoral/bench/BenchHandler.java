@@ -23,7 +23,9 @@ public final class BenchHandler implements JobHandler<BenchJob, Void> {
       case BenchJob.TIMER:
         // timers have no reply; the start time goes back as a posted job that the server's
         // localHandler takes instead of storing it
-        long micros = Math.addExact(Math.multiplyExact(wall.getEpochSecond(), 1_000_000L), wall.getNano() / 1_000);
+        long micros =
+            Math.addExact(
+                Math.multiplyExact(wall.getEpochSecond(), 1_000_000L), wall.getNano() / 1_000);
         portal.postJob(new BenchJob(BenchJob.FIRED, job.a(), micros));
         return null;
       default:

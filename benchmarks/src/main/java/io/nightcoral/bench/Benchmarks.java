@@ -15,39 +15,46 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Runs NightCoral's performance scenarios and prints, for each metric, the median, min and max
- * over the repetitions next to its target.
+ * Runs NightCoral's performance scenarios and prints, for each metric, the median, min and max over
+ * the repetitions next to its target.
  *
  * <p>System properties: {@code bench.only} (comma-separated scenario names, default {@code all}),
  * {@code bench.reps} (repetitions of each scenario, default 3), {@code bench.quiet} (the CPU idle
- * share to wait for before each repetition, default 0.85; 0 waits for nothing) and
- * {@code bench.quietWait} (the longest that wait, in seconds, default 60). Each repetition runs on
- * a new database in a new temp folder, deleted afterwards. The repetitions are interleaved (every
+ * share to wait for before each repetition, default 0.85; 0 waits for nothing) and {@code
+ * bench.quietWait} (the longest that wait, in seconds, default 60). Each repetition runs on a new
+ * database in a new temp folder, deleted afterwards. The repetitions are interleaved (every
  * scenario once, then every scenario again), so a burst of load on the machine is spread over
  * scenarios rather than landing on all repetitions of one.
  */
 public final class Benchmarks {
-  private static final List<Scenario> SCENARIOS = List.of(
-      Reference.sqlite(),
-      Throughput.burn("burn", "FULL"),
-      Throughput.burn("burn-NORMAL", "NORMAL"),
-      Throughput.add1(),
-      Throughput.add8(),
-      Throughput.addAll(),
-      Latency.query(),
-      Latency.dispatch(),
-      Latency.timers(),
-      Children.respawn(),
-      Children.rss(),
-      Heap.heap());
+  private static final List<Scenario> SCENARIOS =
+      List.of(
+          Reference.sqlite(),
+          Throughput.burn("burn", "FULL"),
+          Throughput.burn("burn-NORMAL", "NORMAL"),
+          Throughput.add1(),
+          Throughput.add8(),
+          Throughput.addAll(),
+          Latency.query(),
+          Latency.dispatch(),
+          Latency.timers(),
+          Children.respawn(),
+          Children.rss(),
+          Heap.heap());
 
-  private static final Metric IDLE_BEFORE = new Metric("machine: CPU idle before a repetition", "%", Target.none());
-  private static final Metric FSYNC_BEFORE = new Metric("machine: fsync p50 before a repetition", "us", Target.none());
-  private static final Metric FSYNC_P99_BEFORE = new Metric("machine: fsync p99 before a repetition", "us", Target.none());
+  private static final Metric IDLE_BEFORE =
+      new Metric("machine: CPU idle before a repetition", "%", Target.none());
+  private static final Metric FSYNC_BEFORE =
+      new Metric("machine: fsync p50 before a repetition", "us", Target.none());
+  private static final Metric FSYNC_P99_BEFORE =
+      new Metric("machine: fsync p99 before a repetition", "us", Target.none());
 
   private Benchmarks() {}
 
-  /** Runs the scenarios chosen by {@code bench.only}, {@code bench.reps} times each, and prints the table. */
+  /**
+   * Runs the scenarios chosen by {@code bench.only}, {@code bench.reps} times each, and prints the
+   * table.
+   */
   public static void main(String[] args) throws Exception {
     if (args.length == 2 && args[0].equals(Heap.FORK_ARG)) {
       Heap.runFork(Path.of(args[1]));
@@ -61,11 +68,16 @@ public final class Benchmarks {
     double quiet = Double.parseDouble(System.getProperty("bench.quiet", "0.85").trim());
     long quietWait = Long.parseLong(System.getProperty("bench.quietWait", "60").trim());
 
-    say("java %s (%s), %d CPUs, max heap %d MiB; %d repetitions of: %s",
-        System.getProperty("java.version"), System.getProperty("java.vm.name"),
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, reps,
+    say(
+        "java %s (%s), %d CPUs, max heap %d MiB; %d repetitions of: %s",
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        reps,
         chosen.stream().map(Scenario::name).collect(Collectors.joining(", ")));
-    say("before each repetition: wait up to %d s for the CPUs to be %.0f%% idle over 1 s, then time 200 fsyncs",
+    say(
+        "before each repetition: wait up to %d s for the CPUs to be %.0f%% idle over 1 s, then time 200 fsyncs",
         quietWait, quiet * 100);
     for (Scenario s : chosen) {
       say("  %-12s %s", s.name(), s.description());
@@ -78,19 +90,23 @@ public final class Benchmarks {
     samples.put(FSYNC_P99_BEFORE, new ArrayList<>());
     List<String> failures = new ArrayList<>();
     AtomicBoolean printed = new AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      if (printed.compareAndSet(false, true)) {
-        try {
-          System.out.println();
-          System.out.println("[bench] stopped before the end; the results so far:");
-          synchronized (samples) {
-            System.out.print(table(samples));
-          }
-        } catch (RuntimeException e) {
-          System.out.println("[bench] cannot print the results so far: " + e);
-        }
-      }
-    }, "bench-results-at-exit"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (printed.compareAndSet(false, true)) {
+                    try {
+                      System.out.println();
+                      System.out.println("[bench] stopped before the end; the results so far:");
+                      synchronized (samples) {
+                        System.out.print(table(samples));
+                      }
+                    } catch (RuntimeException e) {
+                      System.out.println("[bench] cannot print the results so far: " + e);
+                    }
+                  }
+                },
+                "bench-results-at-exit"));
     for (int rep = 1; rep <= reps; rep++) {
       for (Scenario s : chosen) {
         Path dir = Files.createTempDirectory("nightcoral-bench-" + s.name() + "-");
@@ -115,11 +131,23 @@ public final class Benchmarks {
         synchronized (samples) {
           trial.samples().forEach((m, v) -> samples.get(m).addAll(v));
         }
-        say("%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us): %s", s.name(), rep,
-            reps, (System.nanoTime() - start) / 1e9, idle * 100, fsync[0], fsync[1],
+        say(
+            "%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us): %s",
+            s.name(),
+            rep,
+            reps,
+            (System.nanoTime() - start) / 1e9,
+            idle * 100,
+            fsync[0],
+            fsync[1],
             trial.samples().entrySet().stream()
-                .map(e -> e.getKey().name() + " " + e.getValue().stream().map(e.getKey()::format)
-                    .collect(Collectors.joining("/")))
+                .map(
+                    e ->
+                        e.getKey().name()
+                            + " "
+                            + e.getValue().stream()
+                                .map(e.getKey()::format)
+                                .collect(Collectors.joining("/")))
                 .collect(Collectors.joining(", ")));
       }
     }
@@ -142,9 +170,19 @@ public final class Benchmarks {
     }
     List<Scenario> chosen = new ArrayList<>();
     for (String name : only.split(",")) {
-      Scenario found = SCENARIOS.stream().filter(s -> s.name().equalsIgnoreCase(name.trim())).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("bench.only: no scenario " + name.trim() + "; there are "
-              + SCENARIOS.stream().map(Scenario::name).collect(Collectors.joining(", "))));
+      Scenario found =
+          SCENARIOS.stream()
+              .filter(s -> s.name().equalsIgnoreCase(name.trim()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "bench.only: no scenario "
+                              + name.trim()
+                              + "; there are "
+                              + SCENARIOS.stream()
+                                  .map(Scenario::name)
+                                  .collect(Collectors.joining(", "))));
       if (!chosen.contains(found)) {
         chosen.add(found);
       }
@@ -156,12 +194,25 @@ public final class Benchmarks {
   static String table(Map<Metric, List<Double>> samples) {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"scenario", "unit", "median", "min", "max", "n", "target", "met"});
-    samples.forEach((m, values) -> {
-      double median = Samples.median(values);
-      String met = values.isEmpty() ? "n/a" : m.target().isNone() ? "" : m.target().isMetBy(median) ? "yes" : "NO";
-      rows.add(new String[] {m.name(), m.unit(), m.format(median), m.format(Samples.min(values)),
-          m.format(Samples.max(values)), Integer.toString(values.size()), m.formatTarget(), met});
-    });
+    samples.forEach(
+        (m, values) -> {
+          double median = Samples.median(values);
+          String met =
+              values.isEmpty()
+                  ? "n/a"
+                  : m.target().isNone() ? "" : m.target().isMetBy(median) ? "yes" : "NO";
+          rows.add(
+              new String[] {
+                m.name(),
+                m.unit(),
+                m.format(median),
+                m.format(Samples.min(values)),
+                m.format(Samples.max(values)),
+                Integer.toString(values.size()),
+                m.formatTarget(),
+                met
+              });
+        });
     int[] width = new int[rows.get(0).length];
     for (String[] row : rows) {
       for (int i = 0; i < row.length; i++) {

@@ -22,9 +22,11 @@ final class Children {
     Metric max = new Metric("respawn max", "ms", Target.none());
     Metric detect = new Metric("respawn: kill -> death seen, p50", "ms", Target.none());
     Metric restart = new Metric("respawn: death seen -> ready, p50", "ms", Target.none());
-    return new Scenario("respawn",
+    return new Scenario(
+        "respawn",
         KILLS + " times: destroyForcibly an idle child of 2, until stats shows 2 workers, 2 idle",
-        List.of(p50, max, detect, restart), trial -> {
+        List.of(p50, max, detect, restart),
+        trial -> {
           // 10 deaths inside the default 15 s window would stop the pool
           try (NightCoral<BenchJob> nc = trial.builder().workerDeathThreshold(1_000).build()) {
             nc.launch(BenchHandler.class, 2);
@@ -35,7 +37,8 @@ final class Children {
               long diedBefore = awaitFullPool(nc).died();
               List<ProcessHandle> children = Workload.workerChildren();
               if (children.size() != 2) {
-                throw new IllegalStateException("expected 2 worker children, found " + children.size());
+                throw new IllegalStateException(
+                    "expected 2 worker children, found " + children.size());
               }
               ProcessHandle victim = children.get(k % 2);
               long start = System.nanoTime();
@@ -56,7 +59,8 @@ final class Children {
                   }
                 }
                 if (now - start > TimeUnit.SECONDS.toNanos(Workload.WAIT_SECONDS)) {
-                  throw new IllegalStateException("the pool did not recover after kill " + (k + 1) + ": " + s);
+                  throw new IllegalStateException(
+                      "the pool did not recover after kill " + (k + 1) + ": " + s);
                 }
                 LockSupport.parkNanos(POLL_NANOS);
               }
@@ -88,19 +92,23 @@ final class Children {
     Metric anon = new Metric("rss RssAnon", "MiB", Target.none());
     Metric file = new Metric("rss RssFile", "MiB", Target.none());
     Metric pss = new Metric("rss Pss", "MiB", Target.none());
-    return new Scenario("rss",
+    return new Scenario(
+        "rss",
         "idle child with the default JVM options, 1 s after launch, from /proc/<pid>/status and smaps_rollup"
             + " (one sample per child)",
-        List.of(rss, anon, file, pss), trial -> {
+        List.of(rss, anon, file, pss),
+        trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             nc.launch(BenchHandler.class, 2);
             Thread.sleep(IDLE_BEFORE_RSS_MILLIS);
             List<ProcessHandle> children = Workload.workerChildren();
             if (children.size() != 2) {
-              throw new IllegalStateException("expected 2 worker children, found " + children.size());
+              throw new IllegalStateException(
+                  "expected 2 worker children, found " + children.size());
             }
             for (ProcessHandle child : children) {
-              List<String> status = Files.readAllLines(Path.of("/proc", Long.toString(child.pid()), "status"));
+              List<String> status =
+                  Files.readAllLines(Path.of("/proc", Long.toString(child.pid()), "status"));
               trial.record(rss, statusMiB(status, "VmRSS"));
               trial.record(anon, statusMiB(status, "RssAnon"));
               trial.record(file, statusMiB(status, "RssFile"));

@@ -28,9 +28,14 @@ final class Heap {
     Metric growth = new Metric("heap growth over the empty JVM", "MiB", Target.none());
     Metric forkDone = new Metric("heap -Xmx64m JVM completed", "yes/no", Target.exactly(1));
     Metric forkUsed = new Metric("heap used in the -Xmx64m JVM", "MiB", Target.atMost(64));
-    return new Scenario("heap",
-        TIMERS + " timers 1 h ahead (addTimer from " + ADDERS + " threads), then used heap after System.gc()",
-        List.of(used, growth, forkDone, forkUsed), trial -> {
+    return new Scenario(
+        "heap",
+        TIMERS
+            + " timers 1 h ahead (addTimer from "
+            + ADDERS
+            + " threads), then used heap after System.gc()",
+        List.of(used, growth, forkDone, forkUsed),
+        trial -> {
           long before = usedHeapAfterGc();
           long after;
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
@@ -52,19 +57,32 @@ final class Heap {
         });
   }
 
-  /** Runs the scenario in a JVM limited to 64 MiB of heap; its used heap in bytes, or -1 if it failed. */
+  /**
+   * Runs the scenario in a JVM limited to 64 MiB of heap; its used heap in bytes, or -1 if it
+   * failed.
+   */
   private static long fork(Path dir) throws Exception {
     Files.createDirectories(dir);
     Path output = dir.resolve("output.txt");
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx64m", "-XX:+ExitOnOutOfMemoryError",
-        "-cp", System.getProperty("java.class.path"),
-        Benchmarks.class.getName(), FORK_ARG, dir.toString());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx64m",
+            "-XX:+ExitOnOutOfMemoryError",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Benchmarks.class.getName(),
+            FORK_ARG,
+            dir.toString());
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     try {
       if (!process.waitFor(FORK_LIMIT_SECONDS, TimeUnit.SECONDS)) {
-        System.out.println("[bench] heap: the -Xmx64m JVM did not finish within " + FORK_LIMIT_SECONDS + " s");
+        System.out.println(
+            "[bench] heap: the -Xmx64m JVM did not finish within " + FORK_LIMIT_SECONDS + " s");
         return -1;
       }
     } finally {
@@ -76,15 +94,18 @@ final class Heap {
         return Long.parseLong(line.substring(RESULT_PREFIX.length()).trim());
       }
     }
-    System.out.println("[bench] heap: the -Xmx64m JVM failed with exit code " + process.exitValue() + ":");
-    lines.stream().skip(Math.max(0, lines.size() - 20)).forEach(l -> System.out.println("[bench]   " + l));
+    System.out.println(
+        "[bench] heap: the -Xmx64m JVM failed with exit code " + process.exitValue() + ":");
+    lines.stream()
+        .skip(Math.max(0, lines.size() - 20))
+        .forEach(l -> System.out.println("[bench]   " + l));
     return -1;
   }
 
   /** The forked side: adds the timers to a database in {@code dir} and prints the used heap. */
   static void runFork(Path dir) throws Exception {
-    try (NightCoral<BenchJob> nc = NightCoral.builder(BenchJob.class)
-        .databaseFile(dir.resolve("bench.db")).build()) {
+    try (NightCoral<BenchJob> nc =
+        NightCoral.builder(BenchJob.class).databaseFile(dir.resolve("bench.db")).build()) {
       Workload.addTimers(nc, TIMERS, Duration.ofHours(1), ADDERS);
       System.out.println(RESULT_PREFIX + usedHeapAfterGc());
     }

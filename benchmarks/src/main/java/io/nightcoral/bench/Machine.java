@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the machine is doing around a measurement: how idle its CPUs are, and how long an fsync
- * takes right now. Other work on a small machine moves every figure, so each repetition first
- * waits (bounded) for a quiet moment and the progress log shows both.
+ * takes right now. Other work on a small machine moves every figure, so each repetition first waits
+ * (bounded) for a quiet moment and the progress log shows both.
  */
 final class Machine {
   private static final int PROBE_WRITES = 200;
@@ -20,8 +20,9 @@ final class Machine {
   private Machine() {}
 
   /**
-   * Waits until the CPUs were at least {@code idleShare} idle over one second, or {@code maxSeconds}
-   * have passed; returns the last idle share seen (NaN where /proc/stat cannot be read).
+   * Waits until the CPUs were at least {@code idleShare} idle over one second, or {@code
+   * maxSeconds} have passed; returns the last idle share seen (NaN where /proc/stat cannot be
+   * read).
    */
   static double awaitQuiet(double idleShare, long maxSeconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
@@ -53,12 +54,16 @@ final class Machine {
     }
   }
 
-  /** Median and 99th percentile, in microseconds, of appending 100 bytes and fdatasync-ing in {@code dir}. */
+  /**
+   * Median and 99th percentile, in microseconds, of appending 100 bytes and fdatasync-ing in {@code
+   * dir}.
+   */
   static double[] fsyncMicros(Path dir) throws IOException {
     Path file = dir.resolve("fsync-probe.bin");
     double[] micros = new double[PROBE_WRITES];
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buf = ByteBuffer.allocate(100);
       for (int i = 0; i < PROBE_WRITES; i++) {
         buf.clear();

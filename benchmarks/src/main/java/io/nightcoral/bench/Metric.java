@@ -30,6 +30,8 @@ record Metric(String name, String unit, Target target) {
     if (target.isNone()) {
       return "";
     }
-    return "yes/no".equals(unit) ? format(target.value()) : target.op() + " " + format(target.value());
+    return "yes/no".equals(unit)
+        ? format(target.value())
+        : target.op() + " " + format(target.value());
   }
 }

@@ -14,12 +14,13 @@ import org.sqlite.SQLiteConfig;
 /**
  * What the disk and SQLite allow right now, without NightCoral: the store's own schema and insert
  * statement on a plain JDBC connection with the store's settings (WAL, synchronous=FULL), committed
- * one row at a time and 1,000 rows at a time. On a shared machine these move with the load, so
- * they are the yardstick for add1, add8 and addAll in the same run.
+ * one row at a time and 1,000 rows at a time. On a shared machine these move with the load, so they
+ * are the yardstick for add1, add8 and addAll in the same run.
  */
 final class Reference {
   private static final String SCHEMA = "io/nightcoral/internal/store/schema-1.sql";
-  private static final String INSERT = "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id";
+  private static final String INSERT =
+      "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id";
   private static final String PAYLOAD = "{\"task\":\"noop\",\"a\":0,\"b\":0}";
   private static final int SINGLE_ROWS = 5_000;
   private static final int BATCH = 1_000;
@@ -30,14 +31,22 @@ final class Reference {
   static Scenario sqlite() {
     Metric single = new Metric("ref: bare SQLite, 1 row per commit", "jobs/s", Target.none());
     Metric batched = new Metric("ref: bare SQLite, 1,000 rows per commit", "jobs/s", Target.none());
-    return new Scenario("sqlite",
-        "reference without NightCoral: the store's INSERT on plain JDBC (WAL, FULL), " + SINGLE_ROWS
-            + " single-row commits, then " + BATCHES + " commits of " + BATCH + " rows",
-        List.of(single, batched), trial -> {
+    return new Scenario(
+        "sqlite",
+        "reference without NightCoral: the store's INSERT on plain JDBC (WAL, FULL), "
+            + SINGLE_ROWS
+            + " single-row commits, then "
+            + BATCHES
+            + " commits of "
+            + BATCH
+            + " rows",
+        List.of(single, batched),
+        trial -> {
           SQLiteConfig config = new SQLiteConfig();
           config.setJournalMode(SQLiteConfig.JournalMode.WAL);
           config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-          try (Connection db = config.createConnection("jdbc:sqlite:" + trial.dir().resolve("ref.db"))) {
+          try (Connection db =
+              config.createConnection("jdbc:sqlite:" + trial.dir().resolve("ref.db"))) {
             db.setAutoCommit(false);
             try (Statement st = db.createStatement()) {
               for (String sql : schema()) {
@@ -52,7 +61,8 @@ final class Reference {
               trial.record(single, Samples.perSecond(SINGLE_ROWS, System.nanoTime() - start));
               start = System.nanoTime();
               insertRows(db, insert, BATCHES * BATCH, BATCH);
-              trial.record(batched, Samples.perSecond((long) BATCHES * BATCH, System.nanoTime() - start));
+              trial.record(
+                  batched, Samples.perSecond((long) BATCHES * BATCH, System.nanoTime() - start));
             }
           }
         });
@@ -91,6 +101,9 @@ final class Reference {
         kept.append(line).append('\n');
       }
     }
-    return List.of(kept.toString().split(";\\s*\n")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return List.of(kept.toString().split(";\\s*\n")).stream()
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 }

@@ -3,8 +3,8 @@ package io.nightcoral.bench;
 import java.util.List;
 
 /**
- * A named benchmark: what it measures, the metrics it reports and the body that runs one
- * repetition of it.
+ * A named benchmark: what it measures, the metrics it reports and the body that runs one repetition
+ * of it.
  */
 record Scenario(String name, String description, List<Metric> metrics, Body body) {
 

@@ -17,9 +17,14 @@ final class Throughput {
 
   static Scenario burn(String name, String synchronous) {
     Metric rate = new Metric(name, "jobs/s", Target.atLeast(50_000));
-    return new Scenario(name,
-        "burn-down of " + BURN_JOBS + " no-op jobs added before launch, 2 children, synchronous=" + synchronous,
-        List.of(rate), trial -> {
+    return new Scenario(
+        name,
+        "burn-down of "
+            + BURN_JOBS
+            + " no-op jobs added before launch, 2 children, synchronous="
+            + synchronous,
+        List.of(rate),
+        trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().synchronous(synchronous).build()) {
             List<BenchJob> batch = Workload.jobs(BATCH, BenchJob.NOOP);
             for (int i = 0; i < BURN_JOBS / BATCH; i++) {
@@ -31,7 +36,8 @@ final class Throughput {
             long elapsed = System.nanoTime() - start;
             long retired = nc.stats().retired();
             if (retired != BURN_JOBS) {
-              throw new IllegalStateException("retired " + retired + " jobs, expected " + BURN_JOBS);
+              throw new IllegalStateException(
+                  "retired " + retired + " jobs, expected " + BURN_JOBS);
             }
             trial.record(rate, Samples.perSecond(BURN_JOBS, elapsed));
           }
@@ -40,8 +46,11 @@ final class Throughput {
 
   static Scenario add1() {
     Metric rate = new Metric("add1", "jobs/s", Target.atLeast(8_000));
-    return new Scenario("add1", ADD1_JOBS + " adds from 1 thread, each durable on return, no workers",
-        List.of(rate), trial -> {
+    return new Scenario(
+        "add1",
+        ADD1_JOBS + " adds from 1 thread, each durable on return, no workers",
+        List.of(rate),
+        trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             BenchJob job = BenchJob.of(BenchJob.NOOP);
             for (int i = 0; i < WARM_UP_JOBS; i++) {
@@ -58,32 +67,46 @@ final class Throughput {
 
   static Scenario add8() {
     Metric rate = new Metric("add8", "jobs/s", Target.atLeast(40_000));
-    return new Scenario("add8",
-        ADD8_THREADS + " threads x " + ADD8_JOBS_PER_THREAD + " adds at once (group commit), no workers",
-        List.of(rate), trial -> {
+    return new Scenario(
+        "add8",
+        ADD8_THREADS
+            + " threads x "
+            + ADD8_JOBS_PER_THREAD
+            + " adds at once (group commit), no workers",
+        List.of(rate),
+        trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             BenchJob job = BenchJob.of(BenchJob.NOOP);
-            Workload.concurrently(ADD8_THREADS, () -> {
-              for (int i = 0; i < WARM_UP_JOBS / ADD8_THREADS; i++) {
-                nc.add(job);
-              }
-              return null;
-            });
-            long elapsed = Workload.concurrently(ADD8_THREADS, () -> {
-              for (int i = 0; i < ADD8_JOBS_PER_THREAD; i++) {
-                nc.add(job);
-              }
-              return null;
-            });
-            trial.record(rate, Samples.perSecond((long) ADD8_THREADS * ADD8_JOBS_PER_THREAD, elapsed));
+            Workload.concurrently(
+                ADD8_THREADS,
+                () -> {
+                  for (int i = 0; i < WARM_UP_JOBS / ADD8_THREADS; i++) {
+                    nc.add(job);
+                  }
+                  return null;
+                });
+            long elapsed =
+                Workload.concurrently(
+                    ADD8_THREADS,
+                    () -> {
+                      for (int i = 0; i < ADD8_JOBS_PER_THREAD; i++) {
+                        nc.add(job);
+                      }
+                      return null;
+                    });
+            trial.record(
+                rate, Samples.perSecond((long) ADD8_THREADS * ADD8_JOBS_PER_THREAD, elapsed));
           }
         });
   }
 
   static Scenario addAll() {
     Metric rate = new Metric("addAll", "jobs/s", Target.atLeast(100_000));
-    return new Scenario("addAll", ADDALL_BATCHES + " addAll calls of " + BATCH + " jobs, no workers",
-        List.of(rate), trial -> {
+    return new Scenario(
+        "addAll",
+        ADDALL_BATCHES + " addAll calls of " + BATCH + " jobs, no workers",
+        List.of(rate),
+        trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             List<BenchJob> batch = Workload.jobs(BATCH, BenchJob.NOOP);
             for (int i = 0; i < WARM_UP_JOBS / BATCH; i++) {
@@ -93,7 +116,8 @@ final class Throughput {
             for (int i = 0; i < ADDALL_BATCHES; i++) {
               nc.addAll(batch);
             }
-            trial.record(rate, Samples.perSecond((long) ADDALL_BATCHES * BATCH, System.nanoTime() - start));
+            trial.record(
+                rate, Samples.perSecond((long) ADDALL_BATCHES * BATCH, System.nanoTime() - start));
           }
         });
   }

@@ -14,7 +14,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Shared pieces of the scenarios: job lists, concurrent adders, bounded waits, the worker children. */
+/**
+ * Shared pieces of the scenarios: job lists, concurrent adders, bounded waits, the worker children.
+ */
 final class Workload {
   /** The longest any single wait of a benchmark may take before the repetition fails. */
   static final long WAIT_SECONDS = 300;
@@ -38,21 +40,26 @@ final class Workload {
    * nanoseconds from the release until the last thread is done.
    */
   static long concurrently(int threads, Callable<Void> body) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "bench-client");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "bench-client");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       CountDownLatch go = new CountDownLatch(1);
       CountDownLatch waiting = new CountDownLatch(threads);
       List<Future<Void>> done = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        done.add(pool.submit(() -> {
-          waiting.countDown();
-          go.await();
-          return body.call();
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  waiting.countDown();
+                  go.await();
+                  return body.call();
+                }));
       }
       if (!waiting.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
         throw new IllegalStateException("client threads did not start");
@@ -68,23 +75,38 @@ final class Workload {
     }
   }
 
-  /** Adds {@code count} timers due after {@code delay} with {@code addTimer} from {@code threads} threads. */
-  static void addTimers(NightCoral<BenchJob> nc, int count, Duration delay, int threads) throws Exception {
+  /**
+   * Adds {@code count} timers due after {@code delay} with {@code addTimer} from {@code threads}
+   * threads.
+   */
+  static void addTimers(NightCoral<BenchJob> nc, int count, Duration delay, int threads)
+      throws Exception {
     AtomicInteger next = new AtomicInteger();
     BenchJob job = BenchJob.of(BenchJob.NOOP);
-    concurrently(threads, () -> {
-      while (next.getAndIncrement() < count) {
-        nc.addTimer(delay, job);
-      }
-      return null;
-    });
+    concurrently(
+        threads,
+        () -> {
+          while (next.getAndIncrement() < count) {
+            nc.addTimer(delay, job);
+          }
+          return null;
+        });
   }
 
   /** The live worker children of this JVM. */
   static List<ProcessHandle> workerChildren() {
-    return ProcessHandle.current().children()
+    return ProcessHandle.current()
+        .children()
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(WORKER_MAIN) && !List.of(args).contains("--train")).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(
+                        args ->
+                            List.of(args).contains(WORKER_MAIN)
+                                && !List.of(args).contains("--train"))
+                    .orElse(false))
         .toList();
   }
 }

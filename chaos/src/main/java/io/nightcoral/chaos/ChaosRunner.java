@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs the chaos scenarios and checks that no job is lost: {@code kill -9} of worker children
- * under load (scenario 1), and {@code kill -9} of the server itself, round after round (scenario
- * 2). Prints a summary table and exits with 1 if a job was lost or another check failed.
+ * Runs the chaos scenarios and checks that no job is lost: {@code kill -9} of worker children under
+ * load (scenario 1), and {@code kill -9} of the server itself, round after round (scenario 2).
+ * Prints a summary table and exits with 1 if a job was lost or another check failed.
  *
  * <p>Argument: a folder for databases, result files and logs (emptied first). Sizes come from
  * {@code chaos.*} system properties; see {@link ChaosSettings}.
@@ -29,12 +29,14 @@ public final class ChaosRunner {
     Path dir = Path.of(args.length > 0 ? args[0] : "target/chaos").toAbsolutePath();
     deleteTree(dir);
     Files.createDirectories(dir);
-    // set before the first logger is made: the coordinator's warnings (one per killed child) go to a file
+    // set before the first logger is made: the coordinator's warnings (one per killed child) go to
+    // a file
     System.setProperty("org.slf4j.simpleLogger.logFile", dir.resolve("runner.log").toString());
     ChaosSettings settings = ChaosSettings.fromSystemProperties();
     say("settings: %s", settings);
-    say("java %s on %d cores; results in %s", System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors(), dir);
+    say(
+        "java %s on %d cores; results in %s",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), dir);
 
     List<Outcome> outcomes = new ArrayList<>();
     if (settings.scenarios().contains(1)) {
@@ -50,12 +52,30 @@ public final class ChaosRunner {
   private static boolean printSummary(List<Outcome> outcomes) {
     String format = "%-20s %8s %8s %6s %10s %13s %5s %6s %8s%n";
     System.out.println();
-    System.out.printf(format, "scenario", "acked", "ran", "lost", "duplicates", "ran, unacked", "dead", "kills",
+    System.out.printf(
+        format,
+        "scenario",
+        "acked",
+        "ran",
+        "lost",
+        "duplicates",
+        "ran, unacked",
+        "dead",
+        "kills",
         "seconds");
     boolean failed = false;
     for (Outcome o : outcomes) {
-      System.out.printf(format, o.scenario(), o.acked(), o.ran(), o.lost(), o.duplicates(), o.ranUnacked(),
-          o.dead(), o.kills(), String.format("%.1f", o.seconds()));
+      System.out.printf(
+          format,
+          o.scenario(),
+          o.acked(),
+          o.ran(),
+          o.lost(),
+          o.duplicates(),
+          o.ranUnacked(),
+          o.dead(),
+          o.kills(),
+          String.format("%.1f", o.seconds()));
       failed |= o.failed();
     }
     System.out.println();
@@ -64,20 +84,26 @@ public final class ChaosRunner {
         System.out.println("PROBLEM in scenario " + o.scenario() + ": " + problem);
       }
     }
-    System.out.println(failed ? "CHAOS RUN FAILED" : "CHAOS RUN PASSED: no acknowledged job was lost");
+    System.out.println(
+        failed ? "CHAOS RUN FAILED" : "CHAOS RUN PASSED: no acknowledged job was lost");
     return failed;
   }
 
   /** Prints up to a few of {@code keys} after {@code label}, if there are any. */
   static void reportSome(String label, List<String> keys) {
     if (!keys.isEmpty()) {
-      say("%s (%d): %s%s", label, keys.size(), keys.subList(0, Math.min(SHOW_AT_MOST, keys.size())),
+      say(
+          "%s (%d): %s%s",
+          label,
+          keys.size(),
+          keys.subList(0, Math.min(SHOW_AT_MOST, keys.size())),
           keys.size() > SHOW_AT_MOST ? " ..." : "");
     }
   }
 
   static void say(String format, Object... args) {
-    System.out.printf("[chaos %s] %s%n", LocalTime.now().format(CLOCK), String.format(format, args));
+    System.out.printf(
+        "[chaos %s] %s%n", LocalTime.now().format(CLOCK), String.format(format, args));
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -19,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server of scenario 2, run in a JVM of its own so that it can be {@code kill -9}ed: it opens
- * the database, launches its children and then either feeds jobs and timers until it is killed,
- * or drains what earlier runs left and closes cleanly.
+ * the database, launches its children and then either feeds jobs and timers until it is killed, or
+ * drains what earlier runs left and closes cleanly.
  *
- * <p>It speaks to the runner in lines on stdout: {@code READY} once its children are up,
- * {@code ACK <key>} after each {@code add} or {@code addTimer} returned (the job is durable then),
- * and in drain mode {@code DEAD <key> ...} for each dead job and {@code DRAINED} or
- * {@code DRAIN-TIMEOUT} at the end. Logs go to stderr.
+ * <p>It speaks to the runner in lines on stdout: {@code READY} once its children are up, {@code ACK
+ * <key>} after each {@code add} or {@code addTimer} returned (the job is durable then), and in
+ * drain mode {@code DEAD <key> ...} for each dead job and {@code DRAINED} or {@code DRAIN-TIMEOUT}
+ * at the end. Logs go to stderr.
  *
  * <p>Arguments: database file, results folder, {@code feed} or {@code drain}, round number,
  * children, random seed, a marker added to the children's command line, drain limit in seconds.
@@ -33,10 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChaosServer {
   /** Adder threads in feed mode, each with at most one add in flight. */
   static final int ADDERS = 2;
+
   /** Share of feed-mode adds that are timers. */
   static final double TIMER_SHARE = 0.3;
+
   /** Timers are due after 0 to this many milliseconds. */
   static final int MAX_TIMER_DELAY_MILLIS = 3_000;
+
   /** The system property, on each child's command line, that tells the runner whose child it is. */
   static final String MARKER_PROPERTY = "chaos.marker";
 
@@ -58,13 +61,16 @@ public final class ChaosServer {
 
     List<String> jvmOptions = new ArrayList<>(NightCoralBuilder.DEFAULT_WORKER_JVM_OPTIONS);
     jvmOptions.add("-D" + MARKER_PROPERTY + "=" + marker);
-    NightCoral<ChaosJob> nc = NightCoral.builder(ChaosJob.class)
-        .databaseFile(database)
-        .workerConfig(Map.of(ChaosHandler.RESULTS_DIR, results.toString()))
-        .workerJvmOptions(jvmOptions)
-        .build();
+    NightCoral<ChaosJob> nc =
+        NightCoral.builder(ChaosJob.class)
+            .databaseFile(database)
+            .workerConfig(Map.of(ChaosHandler.RESULTS_DIR, results.toString()))
+            .workerJvmOptions(jvmOptions)
+            .build();
     Stats recovered = nc.stats();
-    out.printf("RECOVERED queued=%d timers=%d dead=%d%n", recovered.queued(), recovered.timers(), recovered.dead());
+    out.printf(
+        "RECOVERED queued=%d timers=%d dead=%d%n",
+        recovered.queued(), recovered.timers(), recovered.dead());
     nc.launch(ChaosHandler.class, children);
     out.println("READY");
     if (drain) {
@@ -74,30 +80,36 @@ public final class ChaosServer {
   }
 
   /** Adds jobs and timers on {@link #ADDERS} threads until the JVM is killed. */
-  private static void feed(NightCoral<ChaosJob> nc, int round, Random random) throws InterruptedException {
+  private static void feed(NightCoral<ChaosJob> nc, int round, Random random)
+      throws InterruptedException {
     AtomicLong counter = new AtomicLong();
     List<Thread> adders = new ArrayList<>();
     for (int t = 0; t < ADDERS; t++) {
       Random mine = new Random(random.nextLong());
-      Thread adder = new Thread(() -> {
-        try {
-          while (true) {
-            long n = counter.getAndIncrement();
-            if (mine.nextDouble() < TIMER_SHARE) {
-              String key = "s2-run" + round + "-timer-" + n;
-              nc.addTimer(Duration.ofMillis(mine.nextInt(MAX_TIMER_DELAY_MILLIS + 1)), new ChaosJob(key));
-              out.println("ACK " + key);
-            } else {
-              String key = "s2-run" + round + "-job-" + n;
-              nc.add(new ChaosJob(key));
-              out.println("ACK " + key);
-            }
-          }
-        } catch (RuntimeException e) {
-          out.println("FAIL " + e);
-          e.printStackTrace();
-        }
-      }, "chaos-adder-" + t);
+      Thread adder =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    long n = counter.getAndIncrement();
+                    if (mine.nextDouble() < TIMER_SHARE) {
+                      String key = "s2-run" + round + "-timer-" + n;
+                      nc.addTimer(
+                          Duration.ofMillis(mine.nextInt(MAX_TIMER_DELAY_MILLIS + 1)),
+                          new ChaosJob(key));
+                      out.println("ACK " + key);
+                    } else {
+                      String key = "s2-run" + round + "-job-" + n;
+                      nc.add(new ChaosJob(key));
+                      out.println("ACK " + key);
+                    }
+                  }
+                } catch (RuntimeException e) {
+                  out.println("FAIL " + e);
+                  e.printStackTrace();
+                }
+              },
+              "chaos-adder-" + t);
       adder.start();
       adders.add(adder);
     }
@@ -106,19 +118,24 @@ public final class ChaosServer {
     }
   }
 
-  /** Waits until nothing is queued, running or waiting, reports dead jobs, closes; false on timeout. */
-  private static boolean drain(NightCoral<ChaosJob> nc, Duration limit) throws InterruptedException {
+  /**
+   * Waits until nothing is queued, running or waiting, reports dead jobs, closes; false on timeout.
+   */
+  private static boolean drain(NightCoral<ChaosJob> nc, Duration limit)
+      throws InterruptedException {
     long started = System.nanoTime();
     long deadline = started + limit.toNanos();
     Stats s = nc.stats();
-    while (!(s.queued() == 0 && s.running() == 0 && s.timers() == 0) && System.nanoTime() < deadline) {
+    while (!(s.queued() == 0 && s.running() == 0 && s.timers() == 0)
+        && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);
       s = nc.stats();
     }
     boolean drained = s.queued() == 0 && s.running() == 0 && s.timers() == 0;
     for (DeadJob<ChaosJob> d : nc.deadJobs()) {
-      out.printf("DEAD %s id=%d attempts=%d error=%s%n", d.job().key(), d.id(), d.attempts(),
-          WorkerKillScenario.firstLine(d.lastError()));
+      out.printf(
+          "DEAD %s id=%d attempts=%d error=%s%n",
+          d.job().key(), d.id(), d.attempts(), WorkerKillScenario.firstLine(d.lastError()));
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     nc.close();

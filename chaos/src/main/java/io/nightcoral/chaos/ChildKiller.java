@@ -38,27 +38,41 @@ final class ChildKiller {
     this.resultsDir = resultsDir;
     this.onlyUp = onlyUp;
     this.spare = spare;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "chaos-killer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "chaos-killer");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /** Starts killing every {@code periodMillis}; {@code resultsDir} is where {@link ChaosHandler} writes. */
-  static ChildKiller start(long periodMillis, Random random, Path resultsDir, boolean onlyUp, int spare) {
+  /**
+   * Starts killing every {@code periodMillis}; {@code resultsDir} is where {@link ChaosHandler}
+   * writes.
+   */
+  static ChildKiller start(
+      long periodMillis, Random random, Path resultsDir, boolean onlyUp, int spare) {
     ChildKiller killer = new ChildKiller(random, resultsDir, onlyUp, spare);
-    killer.timer.scheduleAtFixedRate(killer::killOne, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    killer.timer.scheduleAtFixedRate(
+        killer::killOne, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     return killer;
   }
 
   /** The worker children of {@code parent} (at any depth) that are alive now. */
   static List<ProcessHandle> liveWorkers(ProcessHandle parent) {
-    return parent.descendants().filter(ProcessHandle::isAlive).filter(ChildKiller::isWorker).toList();
+    return parent
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(ChildKiller::isWorker)
+        .toList();
   }
 
   static boolean isWorker(ProcessHandle p) {
-    return p.info().commandLine().map(c -> c.contains(WORKER_MAIN) && !c.endsWith("--train")).orElse(false);
+    return p.info()
+        .commandLine()
+        .map(c -> c.contains(WORKER_MAIN) && !c.endsWith("--train"))
+        .orElse(false);
   }
 
   private void killOne() {

@@ -16,8 +16,17 @@ import java.util.List;
  * @param seconds wall-clock time of the scenario
  * @param problems anything that fails the run besides lost and dead jobs
  */
-record Outcome(String scenario, long acked, long ran, long lost, long duplicates, long ranUnacked, long dead,
-    long kills, double seconds, List<String> problems) {
+record Outcome(
+    String scenario,
+    long acked,
+    long ran,
+    long lost,
+    long duplicates,
+    long ranUnacked,
+    long dead,
+    long kills,
+    double seconds,
+    List<String> problems) {
 
   boolean failed() {
     return lost > 0 || dead > 0 || !problems.isEmpty();

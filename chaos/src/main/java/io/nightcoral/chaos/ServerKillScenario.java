@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Scenario 2: a server JVM is {@code kill -9}ed again and again while it adds jobs and timers,
- * then a last run drains the database; every acknowledged job and timer must have run.
+ * Scenario 2: a server JVM is {@code kill -9}ed again and again while it adds jobs and timers, then
+ * a last run drains the database; every acknowledged job and timer must have run.
  *
  * <p>Each round starts a {@link ChaosServer} on the same database with 2 to 4 children; once they
  * are up it kills the server after 0.5 to 3 s, waits for it to exit, and checks that none of its
@@ -48,17 +48,25 @@ final class ServerKillScenario {
     Set<String> acked = new HashSet<>();
     long kills = 0;
     long started = System.nanoTime();
-    ChaosRunner.say("s2: %d rounds of a server JVM killed with kill -9 while it adds jobs and timers",
+    ChaosRunner.say(
+        "s2: %d rounds of a server JVM killed with kill -9 while it adds jobs and timers",
         settings.s2Rounds());
 
     for (int round = 1; round <= settings.s2Rounds(); round++) {
       int children = MIN_CHILDREN + random.nextInt(MAX_CHILDREN - MIN_CHILDREN + 1);
       String marker = "chaos-" + runId + "-round-" + round;
-      ServerRun server = ServerRun.start(args(database, results, "feed", round, children, marker),
-          dir.resolve("server-" + round + ".log"));
+      ServerRun server =
+          ServerRun.start(
+              args(database, results, "feed", round, children, marker),
+              dir.resolve("server-" + round + ".log"));
       if (!server.awaitReady(READY_LIMIT_SECONDS)) {
-        problems.add("round " + round + ": the server did not report READY within " + READY_LIMIT_SECONDS
-            + " s: " + server.otherLines());
+        problems.add(
+            "round "
+                + round
+                + ": the server did not report READY within "
+                + READY_LIMIT_SECONDS
+                + " s: "
+                + server.otherLines());
         server.kill();
         server.awaitExit(EXIT_LIMIT_SECONDS);
         continue;
@@ -70,30 +78,59 @@ final class ServerKillScenario {
         kills++;
       }
       if (!server.awaitExit(EXIT_LIMIT_SECONDS)) {
-        problems.add("round " + round + ": the killed server did not exit within " + EXIT_LIMIT_SECONDS + " s");
+        problems.add(
+            "round "
+                + round
+                + ": the killed server did not exit within "
+                + EXIT_LIMIT_SECONDS
+                + " s");
       }
       List<String> acks = server.acks();
       acked.addAll(acks);
       int survivors = awaitOrphansGone(workers, marker);
       if (survivors > 0) {
-        problems.add("round " + round + ": " + survivors + " worker children outlived the killed server by "
-            + ORPHAN_LIMIT_MILLIS + " ms");
+        problems.add(
+            "round "
+                + round
+                + ": "
+                + survivors
+                + " worker children outlived the killed server by "
+                + ORPHAN_LIMIT_MILLIS
+                + " ms");
       }
       for (String line : server.otherLines()) {
         if (line.startsWith("FAIL")) {
           problems.add("round " + round + ": " + line);
         }
       }
-      ChaosRunner.say("s2: round %2d: %d children, killed %4d ms after READY; %5d acks; %s; %d children outlived it",
-          round, workers.size(), upMillis, acks.size(), server.otherLines().stream()
-              .filter(l -> l.startsWith("RECOVERED")).findFirst().orElse("?"), survivors);
+      ChaosRunner.say(
+          "s2: round %2d: %d children, killed %4d ms after READY; %5d acks; %s; %d children outlived it",
+          round,
+          workers.size(),
+          upMillis,
+          acks.size(),
+          server.otherLines().stream()
+              .filter(l -> l.startsWith("RECOVERED"))
+              .findFirst()
+              .orElse("?"),
+          survivors);
     }
 
-    ChaosRunner.say("s2: drain round: a server that adds nothing, waits for the queue to empty and closes");
-    ServerRun drain = ServerRun.start(args(database, results, "drain", settings.s2Rounds() + 1, DRAIN_CHILDREN,
-        "chaos-" + runId + "-drain"), dir.resolve("server-drain.log"));
+    ChaosRunner.say(
+        "s2: drain round: a server that adds nothing, waits for the queue to empty and closes");
+    ServerRun drain =
+        ServerRun.start(
+            args(
+                database,
+                results,
+                "drain",
+                settings.s2Rounds() + 1,
+                DRAIN_CHILDREN,
+                "chaos-" + runId + "-drain"),
+            dir.resolve("server-drain.log"));
     long drainDead = 0;
-    if (!drain.awaitExit(READY_LIMIT_SECONDS + settings.s2DrainLimit().toSeconds() + EXIT_LIMIT_SECONDS)) {
+    if (!drain.awaitExit(
+        READY_LIMIT_SECONDS + settings.s2DrainLimit().toSeconds() + EXIT_LIMIT_SECONDS)) {
       problems.add("the drain server did not finish; killed it");
       drain.kill();
       drain.awaitExit(EXIT_LIMIT_SECONDS);
@@ -119,22 +156,49 @@ final class ServerKillScenario {
     if (errors > 0) {
       ChaosRunner.say("s2: %d ERROR lines in the server logs under %s", errors, dir);
     }
-    ChaosRunner.say("s2: %d acked (%d jobs, %d timers); %d keys ran (%d result files); %d lost; %d dead",
-        acked.size(), acked.size() - ackedTimers, ackedTimers, ran.keys().size(), ran.files(), lost.size(),
+    ChaosRunner.say(
+        "s2: %d acked (%d jobs, %d timers); %d keys ran (%d result files); %d lost; %d dead",
+        acked.size(),
+        acked.size() - ackedTimers,
+        ackedTimers,
+        ran.keys().size(),
+        ran.files(),
+        lost.size(),
         drainDead);
-    ChaosRunner.say("s2: %d keys ran more than once (%d extra runs)", ran.keysRunTwiceOrMore(), ran.duplicates());
-    ChaosRunner.say("s2: %d ran but were never acked (%d jobs, %d timers): added, then killed before the ACK"
-        + " line was written", unacked.size(), unacked.stream().filter(k -> !isTimer(k)).count(),
+    ChaosRunner.say(
+        "s2: %d keys ran more than once (%d extra runs)",
+        ran.keysRunTwiceOrMore(), ran.duplicates());
+    ChaosRunner.say(
+        "s2: %d ran but were never acked (%d jobs, %d timers): added, then killed before the ACK"
+            + " line was written",
+        unacked.size(),
+        unacked.stream().filter(k -> !isTimer(k)).count(),
         unacked.stream().filter(ServerKillScenario::isTimer).count());
     ChaosRunner.reportSome("s2: ran, never acked", unacked);
     ChaosRunner.reportSome("s2: lost", lost);
-    return new Outcome("2: kill -9 server", acked.size(), ran.keys().size(), lost.size(), ran.duplicates(),
-        unacked.size(), drainDead, kills, seconds, problems);
+    return new Outcome(
+        "2: kill -9 server",
+        acked.size(),
+        ran.keys().size(),
+        lost.size(),
+        ran.duplicates(),
+        unacked.size(),
+        drainDead,
+        kills,
+        seconds,
+        problems);
   }
 
-  private List<String> args(Path database, Path results, String mode, int round, int children, String marker) {
-    return List.of(database.toString(), results.toString(), mode, Integer.toString(round),
-        Integer.toString(children), Long.toString(random.nextLong()), marker,
+  private List<String> args(
+      Path database, Path results, String mode, int round, int children, String marker) {
+    return List.of(
+        database.toString(),
+        results.toString(),
+        mode,
+        Integer.toString(round),
+        Integer.toString(children),
+        Long.toString(random.nextLong()),
+        marker,
         Long.toString(settings.s2DrainLimit().toSeconds()));
   }
 
@@ -144,10 +208,11 @@ final class ServerKillScenario {
 
   /**
    * Waits until the killed server's children have exited: those seen before the kill, and any
-   * process whose command line carries the round's marker. Returns how many were still alive
-   * after {@link #ORPHAN_LIMIT_MILLIS}, after killing them.
+   * process whose command line carries the round's marker. Returns how many were still alive after
+   * {@link #ORPHAN_LIMIT_MILLIS}, after killing them.
    */
-  private static int awaitOrphansGone(List<ProcessHandle> seen, String marker) throws InterruptedException {
+  private static int awaitOrphansGone(List<ProcessHandle> seen, String marker)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ORPHAN_LIMIT_MILLIS);
     List<ProcessHandle> alive = alive(seen, marker);
     while (!alive.isEmpty() && System.nanoTime() < deadline) {
@@ -162,7 +227,8 @@ final class ServerKillScenario {
     String tag = "-D" + ChaosServer.MARKER_PROPERTY + "=" + marker + " ";
     Set<ProcessHandle> alive = new HashSet<>();
     seen.stream().filter(ProcessHandle::isAlive).forEach(alive::add);
-    ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+    ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
         .filter(p -> p.info().commandLine().map(c -> c.contains(tag)).orElse(false))
         .forEach(alive::add);
     return new ArrayList<>(alive);

@@ -28,7 +28,10 @@ final class ServerRun {
     reader.start();
   }
 
-  /** Starts a server JVM on the runner's own class path with {@code args}; stderr goes to {@code log}. */
+  /**
+   * Starts a server JVM on the runner's own class path with {@code args}; stderr goes to {@code
+   * log}.
+   */
   static ServerRun start(List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -42,8 +45,9 @@ final class ServerRun {
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         synchronized (this) {
           if (line.startsWith("ACK ")) {

@@ -35,23 +35,29 @@ public final class FrameReader {
       return null;
     }
     if (read < Frames.HEADER_BYTES) {
-      throw new MalformedFrameException("end of stream inside a frame header, after " + read
-          + " of " + Frames.HEADER_BYTES + " bytes", Frames.describe(header, read));
+      throw new MalformedFrameException(
+          "end of stream inside a frame header, after "
+              + read
+              + " of "
+              + Frames.HEADER_BYTES
+              + " bytes",
+          Frames.describe(header, read));
     }
     int magic = intAt(0);
     if (magic != Frames.MAGIC) {
-      throw badHeader(String.format("not a frame: wrong magic 0x%08X, expected 0x%08X",
-          magic, Frames.MAGIC));
+      throw badHeader(
+          String.format("not a frame: wrong magic 0x%08X, expected 0x%08X", magic, Frames.MAGIC));
     }
     int length = intAt(4);
     if (length < 0 || length > Frames.MAX_BODY_BYTES) {
-      throw badHeader("a frame body length of " + length + " bytes is outside 0.."
-          + Frames.MAX_BODY_BYTES);
+      throw badHeader(
+          "a frame body length of " + length + " bytes is outside 0.." + Frames.MAX_BODY_BYTES);
     }
     byte[] body = in.readNBytes(length);
     if (body.length < length) {
-      throw new MalformedFrameException("end of stream inside a frame body, after " + body.length
-          + " of " + length + " bytes", sample(body));
+      throw new MalformedFrameException(
+          "end of stream inside a frame body, after " + body.length + " of " + length + " bytes",
+          sample(body));
     }
     return body;
   }
@@ -71,14 +77,18 @@ public final class FrameReader {
     try {
       return parser.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      throw new MalformedFrameException("a frame body of " + body.length
-          + " bytes does not parse: " + e.getMessage(), sample(body), e);
+      throw new MalformedFrameException(
+          "a frame body of " + body.length + " bytes does not parse: " + e.getMessage(),
+          sample(body),
+          e);
     }
   }
 
   private int intAt(int offset) {
-    return (header[offset] & 0xFF) << 24 | (header[offset + 1] & 0xFF) << 16
-        | (header[offset + 2] & 0xFF) << 8 | (header[offset + 3] & 0xFF);
+    return (header[offset] & 0xFF) << 24
+        | (header[offset + 1] & 0xFF) << 16
+        | (header[offset + 2] & 0xFF) << 8
+        | (header[offset + 3] & 0xFF);
   }
 
   /** Builds the exception for a bad header, adding what is already available after it. */

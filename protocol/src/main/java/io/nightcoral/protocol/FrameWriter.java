@@ -19,14 +19,18 @@ public final class FrameWriter {
 
   /**
    * Writes {@code message} as one frame without flushing, or throws an {@link IOException} before
-   * writing anything if its body would exceed {@link Frames#MAX_BODY_BYTES}; after any other
-   * {@code IOException} the stream is unusable.
+   * writing anything if its body would exceed {@link Frames#MAX_BODY_BYTES}; after any other {@code
+   * IOException} the stream is unusable.
    */
   public void write(MessageLite message) throws IOException {
     int length = message.getSerializedSize();
     if (length > Frames.MAX_BODY_BYTES) {
-      throw new IOException("a frame body of " + length + " bytes exceeds the limit of "
-          + Frames.MAX_BODY_BYTES + " bytes");
+      throw new IOException(
+          "a frame body of "
+              + length
+              + " bytes exceeds the limit of "
+              + Frames.MAX_BODY_BYTES
+              + " bytes");
     }
     putInt(0, Frames.MAGIC);
     putInt(4, length);

@@ -75,7 +75,8 @@ public final class Frames {
   private static String hex(byte[] bytes, int from, int to) {
     StringBuilder text = new StringBuilder(4 + 3 * (to - from)).append("hex");
     for (int i = from; i < to; i++) {
-      text.append(' ').append(Character.forDigit((bytes[i] >> 4) & 0xF, 16))
+      text.append(' ')
+          .append(Character.forDigit((bytes[i] >> 4) & 0xF, 16))
           .append(Character.forDigit(bytes[i] & 0xF, 16));
     }
     return text.toString();

@@ -45,17 +45,33 @@ final class HandlerInvoker<J, S> {
       }
     }
     List<PostedJob> posted = portal.close();
-    FromWorker post = posted.isEmpty() ? null : FromWorker.newBuilder()
-        .setPost(Post.newBuilder().setJobId(job.getId()).addAllJobs(posted)).build();
+    FromWorker post =
+        posted.isEmpty()
+            ? null
+            : FromWorker.newBuilder()
+                .setPost(Post.newBuilder().setJobId(job.getId()).addAllJobs(posted))
+                .build();
     FromWorker answer = FromWorker.newBuilder().setReply(reply).build();
     FromWorker oversized = tooLarge(answer) ? answer : tooLarge(post) ? post : null;
     if (oversized != null) {
       post = null;
-      answer = FromWorker.newBuilder().setReply(Reply.newBuilder().setId(job.getId())
-          .setFailure(Failures.of(new IllegalArgumentException("job " + job.getId()
-              + " produced a " + oversized.getBodyCase().name().toLowerCase(Locale.ROOT)
-              + " frame of " + oversized.getSerializedSize() + " bytes, over the limit of "
-              + Frames.MAX_BODY_BYTES)))).build();
+      answer =
+          FromWorker.newBuilder()
+              .setReply(
+                  Reply.newBuilder()
+                      .setId(job.getId())
+                      .setFailure(
+                          Failures.of(
+                              new IllegalArgumentException(
+                                  "job "
+                                      + job.getId()
+                                      + " produced a "
+                                      + oversized.getBodyCase().name().toLowerCase(Locale.ROOT)
+                                      + " frame of "
+                                      + oversized.getSerializedSize()
+                                      + " bytes, over the limit of "
+                                      + Frames.MAX_BODY_BYTES))))
+              .build();
     }
     if (post != null) {
       send.accept(post);

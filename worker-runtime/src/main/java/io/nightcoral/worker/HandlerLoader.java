@@ -53,8 +53,8 @@ final class HandlerLoader {
       throw new SetupException("handler class " + name + " could not be loaded: " + e, e);
     }
     if (!JobHandler.class.isAssignableFrom(type)) {
-      throw new SetupException("handler class " + name + " does not implement "
-          + JobHandler.class.getName(), null);
+      throw new SetupException(
+          "handler class " + name + " does not implement " + JobHandler.class.getName(), null);
     }
     return type;
   }
@@ -68,14 +68,14 @@ final class HandlerLoader {
     try {
       return (JobHandler<Object, Object>) type.getConstructor().newInstance();
     } catch (NoSuchMethodException | IllegalAccessException e) {
-      throw new SetupException("handler class " + name
-          + " needs to be public with a public no-argument constructor", e);
+      throw new SetupException(
+          "handler class " + name + " needs to be public with a public no-argument constructor", e);
     } catch (InvocationTargetException e) {
-      throw new SetupException("the constructor of handler class " + name + " threw "
-          + e.getCause(), e.getCause());
+      throw new SetupException(
+          "the constructor of handler class " + name + " threw " + e.getCause(), e.getCause());
     } catch (Throwable thrown) {
-      throw new SetupException("handler class " + name + " could not be created: " + thrown,
-          thrown);
+      throw new SetupException(
+          "handler class " + name + " could not be created: " + thrown, thrown);
     }
   }
 
@@ -86,8 +86,12 @@ final class HandlerLoader {
     try {
       return mapper.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new SetupException("the worker config for handler class " + name
-          + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new SetupException(
+          "the worker config for handler class "
+              + name
+              + " is not valid JSON: "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 }

@@ -34,7 +34,7 @@ final class Inbox {
 
   /** Returns the next Setup, RunJob or Shutdown message, waiting for one to arrive. */
   ToWorker take() {
-    for (;;) {
+    for (; ; ) {
       try {
         return queue.take();
       } catch (InterruptedException e) {
@@ -47,10 +47,13 @@ final class Inbox {
     try {
       for (ToWorker message; (message = reader.read(ToWorker.parser())) != null; ) {
         switch (message.getBodyCase()) {
-          case PING -> outbox.send(FromWorker.newBuilder()
-              .setPong(Pong.newBuilder().setId(message.getPing().getId())).build());
-          case BODY_NOT_SET -> throw Halt.now(Halt.FAILED,
-              "the coordinator sent a frame with no message in it");
+          case PING ->
+              outbox.send(
+                  FromWorker.newBuilder()
+                      .setPong(Pong.newBuilder().setId(message.getPing().getId()))
+                      .build());
+          case BODY_NOT_SET ->
+              throw Halt.now(Halt.FAILED, "the coordinator sent a frame with no message in it");
           default -> queue.add(message);
         }
       }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * no-argument constructor, whose {@code handle} is called for one job at a time on one thread.
  *
  * <p>The job type {@code J} is read from the implementing class's declaration, so declare it
- * concretely: {@code class CountHandler implements JobHandler<Job, Conn>}. It may be
- * {@code String} (jobs pass as they are), {@link JsonNode}, or any class Jackson can map.
+ * concretely: {@code class CountHandler implements JobHandler<Job, Conn>}. It may be {@code String}
+ * (jobs pass as they are), {@link JsonNode}, or any class Jackson can map.
  *
  * @param <J> the job type, which is also the type of a reply
  * @param <S> the state that {@code setup} makes and every {@code handle} call receives
@@ -16,9 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public interface JobHandler<J, S> {
 
   /**
-   * Runs once in each child before its first job, with the coordinator's worker configuration
-   * (a {@code NullNode} when there is none), and returns the state passed to every
-   * {@link #handle} call; a throw fails the child's start.
+   * Runs once in each child before its first job, with the coordinator's worker configuration (a
+   * {@code NullNode} when there is none), and returns the state passed to every {@link #handle}
+   * call; a throw fails the child's start.
    */
   default S setup(JsonNode config, WorkerPortal<J> portal) throws Exception {
     return null;

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The handler loop of a child: the Setup handshake, then one job at a time in arrival order until
- * a Shutdown message; it ends only by halting the process.
+ * The handler loop of a child: the Setup handshake, then one job at a time in arrival order until a
+ * Shutdown message; it ends only by halting the process.
  */
 final class JobLoop {
 
@@ -34,13 +34,15 @@ final class JobLoop {
   void run() {
     try {
       HandlerInvoker<?, ?> invoker = handshake(inbox.take());
-      for (;;) {
+      for (; ; ) {
         ToWorker message = inbox.take();
         switch (message.getBodyCase()) {
           case JOB -> runJob(invoker, message.getJob());
           case SHUTDOWN -> throw stop(Halt.ORDERLY, null);
-          default -> throw stop(Halt.FAILED,
-              "unexpected " + message.getBodyCase() + " message from the coordinator");
+          default ->
+              throw stop(
+                  Halt.FAILED,
+                  "unexpected " + message.getBodyCase() + " message from the coordinator");
         }
       }
     } catch (Throwable thrown) {
@@ -52,28 +54,42 @@ final class JobLoop {
   private HandlerInvoker<?, ?> handshake(ToWorker first) {
     try {
       HandlerInvoker<?, ?> invoker = loader.load(checkSetup(first));
-      outbox.send(FromWorker.newBuilder().setReady(Ready.newBuilder()
-          .setProtocolVersion(Frames.PROTOCOL_VERSION)
-          .setPid(ProcessHandle.current().pid())).build());
+      outbox.send(
+          FromWorker.newBuilder()
+              .setReady(
+                  Ready.newBuilder()
+                      .setProtocolVersion(Frames.PROTOCOL_VERSION)
+                      .setPid(ProcessHandle.current().pid()))
+              .build());
       return invoker;
     } catch (SetupException e) {
-      outbox.send(FromWorker.newBuilder().setSetupFailed(SetupFailed.newBuilder()
-          .setProtocolVersion(Frames.PROTOCOL_VERSION)
-          .setFailure(Failures.of(e.culprit(), e.getMessage()))).build());
+      outbox.send(
+          FromWorker.newBuilder()
+              .setSetupFailed(
+                  SetupFailed.newBuilder()
+                      .setProtocolVersion(Frames.PROTOCOL_VERSION)
+                      .setFailure(Failures.of(e.culprit(), e.getMessage())))
+              .build());
       throw stop(Halt.FAILED, e.getMessage());
     }
   }
 
   private static Setup checkSetup(ToWorker first) throws SetupException {
     if (!first.hasSetup()) {
-      throw new SetupException("the first message from the coordinator must be SETUP, not "
-          + first.getBodyCase(), null);
+      throw new SetupException(
+          "the first message from the coordinator must be SETUP, not " + first.getBodyCase(), null);
     }
     Setup setup = first.getSetup();
     if (setup.getProtocolVersion() != Frames.PROTOCOL_VERSION) {
-      throw new SetupException("protocol version mismatch: the coordinator speaks version "
-          + setup.getProtocolVersion() + ", this worker runtime speaks version "
-          + Frames.PROTOCOL_VERSION + " (handler class " + setup.getHandlerClass() + ")", null);
+      throw new SetupException(
+          "protocol version mismatch: the coordinator speaks version "
+              + setup.getProtocolVersion()
+              + ", this worker runtime speaks version "
+              + Frames.PROTOCOL_VERSION
+              + " (handler class "
+              + setup.getHandlerClass()
+              + ")",
+          null);
     }
     return setup;
   }

@@ -18,26 +18,30 @@ final class JobTypes {
   private JobTypes() {}
 
   /**
-   * Returns {@code J} as {@code handlerClass} declares it, directly or through generic
-   * superclasses and interfaces whose type variables it binds.
+   * Returns {@code J} as {@code handlerClass} declares it, directly or through generic superclasses
+   * and interfaces whose type variables it binds.
    *
    * @throws IllegalArgumentException if {@code J} is not bound to a concrete type
    */
   static JavaType of(Class<?> handlerClass, TypeFactory types) {
     JavaType jobType = search(handlerClass, Map.of(), types);
     if (jobType == null) {
-      throw new IllegalArgumentException("cannot tell the job type of handler class "
-          + handlerClass.getName() + ": declare `implements JobHandler<MyJob, S>` (or extend a"
-          + " class that does) with a concrete job type");
+      throw new IllegalArgumentException(
+          "cannot tell the job type of handler class "
+              + handlerClass.getName()
+              + ": declare `implements JobHandler<MyJob, S>` (or extend a"
+              + " class that does) with a concrete job type");
     }
     return jobType;
   }
 
   /** Returns J as seen through {@code type}, whose outer type variables {@code bindings} bind. */
-  private static JavaType search(Type type, Map<TypeVariable<?>, JavaType> bindings,
-      TypeFactory types) {
-    Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType()
-        : type instanceof Class<?> c ? c : null;
+  private static JavaType search(
+      Type type, Map<TypeVariable<?>, JavaType> bindings, TypeFactory types) {
+    Class<?> raw =
+        type instanceof ParameterizedType p
+            ? (Class<?>) p.getRawType()
+            : type instanceof Class<?> c ? c : null;
     if (raw == null || !JobHandler.class.isAssignableFrom(raw)) {
       return null;
     }
@@ -55,8 +59,8 @@ final class JobTypes {
   }
 
   /** Maps the type variables of {@code raw} to the arguments {@code type} gives them. */
-  private static Map<TypeVariable<?>, JavaType> bind(Type type, Class<?> raw,
-      Map<TypeVariable<?>, JavaType> bindings, TypeFactory types) {
+  private static Map<TypeVariable<?>, JavaType> bind(
+      Type type, Class<?> raw, Map<TypeVariable<?>, JavaType> bindings, TypeFactory types) {
     if (!(type instanceof ParameterizedType parameterized)) {
       return Map.of();
     }
@@ -73,8 +77,8 @@ final class JobTypes {
   }
 
   /** Returns {@code type} with its type variables bound, or null if one is unbound. */
-  private static JavaType resolve(Type type, Map<TypeVariable<?>, JavaType> bindings,
-      TypeFactory types) {
+  private static JavaType resolve(
+      Type type, Map<TypeVariable<?>, JavaType> bindings, TypeFactory types) {
     if (type instanceof Class<?> c) {
       return types.constructType(c);
     }

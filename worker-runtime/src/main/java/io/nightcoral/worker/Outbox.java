@@ -76,7 +76,7 @@ final class Outbox {
 
   private void run() {
     try {
-      for (;;) {
+      for (; ; ) {
         Entry entry = queue.take();
         synchronized (writer) {
           do {

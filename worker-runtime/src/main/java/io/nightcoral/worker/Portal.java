@@ -88,8 +88,9 @@ final class Portal<J> implements WorkerPortal<J> {
 
   private void checkOpen() {
     if (posted == null) {
-      throw new IllegalStateException("jobs may be posted only while JobHandler.handle runs,"
-          + " not in setup or after it returned");
+      throw new IllegalStateException(
+          "jobs may be posted only while JobHandler.handle runs,"
+              + " not in setup or after it returned");
     }
   }
 

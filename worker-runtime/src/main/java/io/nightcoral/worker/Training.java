@@ -32,15 +32,29 @@ final class Training {
   static void run() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     FrameWriter writer = new FrameWriter(bytes);
-    writer.write(ToWorker.newBuilder().setSetup(Setup.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION)
-        .setWorkerId(1).setConfigJson("{}").setHandlerClass("x")).build());
-    writer.write(ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(1).setPayload("{\"a\":1}")).build());
+    writer.write(
+        ToWorker.newBuilder()
+            .setSetup(
+                Setup.newBuilder()
+                    .setProtocolVersion(Frames.PROTOCOL_VERSION)
+                    .setWorkerId(1)
+                    .setConfigJson("{}")
+                    .setHandlerClass("x"))
+            .build());
+    writer.write(
+        ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(1).setPayload("{\"a\":1}")).build());
     writer.write(ToWorker.newBuilder().setPing(Ping.newBuilder().setId(1)).build());
     writer.write(FromWorker.newBuilder().setReady(Ready.newBuilder().setPid(1)).build());
-    writer.write(FromWorker.newBuilder().setReply(Reply.newBuilder().setId(1).setPayload("{}")).build());
+    writer.write(
+        FromWorker.newBuilder().setReply(Reply.newBuilder().setId(1).setPayload("{}")).build());
     writer.write(FromWorker.newBuilder().setPong(Pong.newBuilder().setId(1)).build());
-    writer.write(FromWorker.newBuilder().setPost(Post.newBuilder().setJobId(1)
-        .addJobs(PostedJob.newBuilder().setPayload("{}").setDelayMillis(1))).build());
+    writer.write(
+        FromWorker.newBuilder()
+            .setPost(
+                Post.newBuilder()
+                    .setJobId(1)
+                    .addJobs(PostedJob.newBuilder().setPayload("{}").setDelayMillis(1)))
+            .build());
     writer.flush();
     FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes.toByteArray()));
     for (int i = 0; i < 3; i++) {
@@ -50,7 +64,8 @@ final class Training {
       reader.read(FromWorker.parser());
     }
     ObjectMapper json = new ObjectMapper();
-    JsonNode tree = json.readTree(json.writeValueAsString(Map.of("task", "train", "values", List.of(1, 2))));
+    JsonNode tree =
+        json.readTree(json.writeValueAsString(Map.of("task", "train", "values", List.of(1, 2))));
     json.treeToValue(tree, Map.class);
     Failures.of(new IllegalStateException("training"), "training");
     new HandlerLoader(json);

@@ -12,8 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The entry point of a worker child JVM, started by the coordinator: it talks to the coordinator
- * in frames over stdin and stdout, and runs the handler class the coordinator names.
+ * The entry point of a worker child JVM, started by the coordinator: it talks to the coordinator in
+ * frames over stdin and stdout, and runs the handler class the coordinator names.
  */
 public final class WorkerMain {
 

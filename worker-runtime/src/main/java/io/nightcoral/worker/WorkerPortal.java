@@ -8,10 +8,10 @@ import java.util.List;
  * A handler's way back to the coordinator: posting new jobs, which are stored together with the
  * completion of the job being handled and dropped if that attempt fails.
  *
- * <p>The post methods may be called from any thread, but only while {@link JobHandler#handle}
- * runs; elsewhere they throw {@link IllegalStateException}. Each job is serialised at once, so a
- * job that cannot be serialised throws {@link IllegalArgumentException} to its poster; a null
- * argument throws {@link NullPointerException}.
+ * <p>The post methods may be called from any thread, but only while {@link JobHandler#handle} runs;
+ * elsewhere they throw {@link IllegalStateException}. Each job is serialised at once, so a job that
+ * cannot be serialised throws {@link IllegalArgumentException} to its poster; a null argument
+ * throws {@link NullPointerException}.
  *
  * @param <J> the job type
  */

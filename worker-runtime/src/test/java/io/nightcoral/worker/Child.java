@@ -51,13 +51,20 @@ final class Child {
   /** Starts a child with the coordinator's JVM flags; its stderr goes to a file in {@code dir}. */
   static Child start(Path dir) throws IOException {
     Path stderr = dir.resolve("stderr.txt");
-    Process process = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr",
-        "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName())
-        .redirectError(stderr.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:disable",
+                "-Xlog:all=warning:stderr",
+                "-XX:+DisplayVMOutputToStderr",
+                "-Xmx64m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerMain.class.getName())
+            .redirectError(stderr.toFile())
+            .start();
     return new Child(process, stderr);
   }
 
@@ -66,8 +73,14 @@ final class Child {
   }
 
   static ToWorker setup(int protocolVersion, String handlerClass, String configJson) {
-    return ToWorker.newBuilder().setSetup(Setup.newBuilder().setProtocolVersion(protocolVersion)
-        .setWorkerId(3).setHandlerClass(handlerClass).setConfigJson(configJson)).build();
+    return ToWorker.newBuilder()
+        .setSetup(
+            Setup.newBuilder()
+                .setProtocolVersion(protocolVersion)
+                .setWorkerId(3)
+                .setHandlerClass(handlerClass)
+                .setConfigJson(configJson))
+        .build();
   }
 
   static ToWorker job(long id, String payload) {
@@ -113,7 +126,8 @@ final class Child {
 
   /** Asserts that the child exits in time with {@code status} and wrote nothing more to stdout. */
   void assertExits(int status) throws Exception {
-    assertTrue(process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS),
+    assertTrue(
+        process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS),
         "the child did not exit; stderr: " + stderr());
     assertEquals(status, process.exitValue(), "exit status; stderr: " + stderr());
     Received last = received.poll(WAIT_SECONDS, TimeUnit.SECONDS);

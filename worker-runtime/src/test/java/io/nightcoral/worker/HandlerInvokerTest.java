@@ -25,7 +25,9 @@ class HandlerInvokerTest {
 
   @Test
   void repliesWithTheEncodedResult() {
-    run(Job.class, (job, state, portal) -> new Job("squared", job.n() * job.n()),
+    run(
+        Job.class,
+        (job, state, portal) -> new Job("squared", job.n() * job.n()),
         "{\"kind\":\"square\",\"n\":7}");
     assertEquals(List.of(BodyCase.REPLY), bodies());
     Reply reply = sent.get(0).getReply();
@@ -42,9 +44,12 @@ class HandlerInvokerTest {
 
   @Test
   void repliesWithTheFailureWhenTheHandlerThrows() {
-    run(String.class, (job, state, portal) -> {
-      throw new IllegalStateException("broken " + job);
-    }, "x");
+    run(
+        String.class,
+        (job, state, portal) -> {
+          throw new IllegalStateException("broken " + job);
+        },
+        "x");
     Reply reply = sent.get(0).getReply();
     assertFalse(reply.hasPayload());
     assertEquals(IllegalStateException.class.getName(), reply.getFailure().getClassName());
@@ -55,17 +60,21 @@ class HandlerInvokerTest {
   @Test
   void repliesWithTheFailureWhenThePayloadDoesNotDecode() {
     run(Job.class, (job, state, portal) -> job, "{not json");
-    assertTrue(sent.get(0).getReply().getFailure().getClassName().contains("jackson"),
+    assertTrue(
+        sent.get(0).getReply().getFailure().getClassName().contains("jackson"),
         sent.get(0).toString());
   }
 
   @Test
   void sendsPostedJobsBeforeTheReplyEvenWhenTheHandlerThrows() {
-    run(String.class, (job, state, portal) -> {
-      portal.postJob("a");
-      portal.postJob("b");
-      throw new IllegalStateException("after posting");
-    }, "x");
+    run(
+        String.class,
+        (job, state, portal) -> {
+          portal.postJob("a");
+          portal.postJob("b");
+          throw new IllegalStateException("after posting");
+        },
+        "x");
     assertEquals(List.of(BodyCase.POST, BodyCase.REPLY), bodies());
     assertEquals(1, sent.get(0).getPost().getJobId());
     assertEquals(2, sent.get(0).getPost().getJobsCount());
@@ -75,10 +84,13 @@ class HandlerInvokerTest {
   @Test
   void closesThePortalWhenTheHandlerReturns() {
     AtomicReference<WorkerPortal<String>> kept = new AtomicReference<>();
-    run(String.class, (job, state, portal) -> {
-      kept.set(portal);
-      return job;
-    }, "x");
+    run(
+        String.class,
+        (job, state, portal) -> {
+          kept.set(portal);
+          return job;
+        },
+        "x");
     assertThrows(IllegalStateException.class, () -> kept.get().postJob("late"));
   }
 
@@ -92,11 +104,17 @@ class HandlerInvokerTest {
 
   @Test
   void sendsTheFailureAndThenRethrowsAVirtualMachineError() {
-    assertThrows(OutOfMemoryError.class, () -> run(String.class, (job, state, portal) -> {
-      throw new OutOfMemoryError("simulated");
-    }, "x"));
-    assertEquals(OutOfMemoryError.class.getName(),
-        sent.get(0).getReply().getFailure().getClassName());
+    assertThrows(
+        OutOfMemoryError.class,
+        () ->
+            run(
+                String.class,
+                (job, state, portal) -> {
+                  throw new OutOfMemoryError("simulated");
+                },
+                "x"));
+    assertEquals(
+        OutOfMemoryError.class.getName(), sent.get(0).getReply().getFailure().getClassName());
   }
 
   private <J> void run(Class<J> jobType, JobHandler<J, Void> handler, String payload) {

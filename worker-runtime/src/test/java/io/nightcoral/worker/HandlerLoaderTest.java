@@ -31,7 +31,8 @@ class HandlerLoaderTest {
   void passesANullNodeWhenThereIsNoConfig() throws SetupException {
     for (String none : List.of("null", "")) {
       List<FromWorker> sent = new ArrayList<>();
-      loader.load(setup(TestHandlers.Commands.class.getName(), none))
+      loader
+          .load(setup(TestHandlers.Commands.class.getName(), none))
           .run(RunJob.newBuilder().setId(5).setPayload("whoami").build(), sent::add);
       assertEquals("null on worker 3", sent.get(0).getReply().getPayload());
     }
@@ -47,7 +48,8 @@ class HandlerLoaderTest {
   @Test
   void explainsAClassThatIsNotAHandler() {
     SetupException e = failure("java.lang.String", "null");
-    assertTrue(e.getMessage().contains("does not implement " + JobHandler.class.getName()),
+    assertTrue(
+        e.getMessage().contains("does not implement " + JobHandler.class.getName()),
         e.getMessage());
   }
 
@@ -66,8 +68,7 @@ class HandlerLoaderTest {
   @Test
   void carriesTheExceptionSetupThrew() {
     SetupException e = failure(TestHandlers.FailingSetup.class.getName(), "null");
-    assertTrue(e.getMessage().contains(TestHandlers.FailingSetup.class.getName()),
-        e.getMessage());
+    assertTrue(e.getMessage().contains(TestHandlers.FailingSetup.class.getName()), e.getMessage());
     assertTrue(e.getMessage().contains("no database"), e.getMessage());
     assertInstanceOf(IllegalStateException.class, e.culprit());
   }
@@ -89,7 +90,11 @@ class HandlerLoaderTest {
   }
 
   private static Setup setup(String handlerClass, String config) {
-    return Setup.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION).setWorkerId(3)
-        .setHandlerClass(handlerClass).setConfigJson(config).build();
+    return Setup.newBuilder()
+        .setProtocolVersion(Frames.PROTOCOL_VERSION)
+        .setWorkerId(3)
+        .setHandlerClass(handlerClass)
+        .setConfigJson(config)
+        .build();
   }
 }

@@ -44,11 +44,21 @@ class PortalTest {
     portal.postJobAt(Instant.ofEpochMilli(1_000_000), new Job("e", 5));
     List<PostedJob> posted = portal.close();
 
-    assertEquals(List.of("{\"kind\":\"a\",\"n\":1}", "{\"kind\":\"b\",\"n\":2}",
-        "{\"kind\":\"c\",\"n\":3}", "{\"kind\":\"d\",\"n\":4}", "{\"kind\":\"e\",\"n\":5}"),
+    assertEquals(
+        List.of(
+            "{\"kind\":\"a\",\"n\":1}",
+            "{\"kind\":\"b\",\"n\":2}",
+            "{\"kind\":\"c\",\"n\":3}",
+            "{\"kind\":\"d\",\"n\":4}",
+            "{\"kind\":\"e\",\"n\":5}"),
         posted.stream().map(PostedJob::getPayload).toList());
-    assertEquals(List.of(WhenCase.WHEN_NOT_SET, WhenCase.WHEN_NOT_SET, WhenCase.WHEN_NOT_SET,
-        WhenCase.DELAY_MILLIS, WhenCase.AT_EPOCH_MILLIS),
+    assertEquals(
+        List.of(
+            WhenCase.WHEN_NOT_SET,
+            WhenCase.WHEN_NOT_SET,
+            WhenCase.WHEN_NOT_SET,
+            WhenCase.DELAY_MILLIS,
+            WhenCase.AT_EPOCH_MILLIS),
         posted.stream().map(PostedJob::getWhenCase).toList());
     assertEquals(2000, posted.get(3).getDelayMillis());
     assertEquals(1_000_000, posted.get(4).getAtEpochMillis());
@@ -75,13 +85,13 @@ class PortalTest {
     portal.open();
     assertThrows(NullPointerException.class, () -> portal.postJob(null));
     assertThrows(NullPointerException.class, () -> portal.postJobs(null));
-    assertThrows(NullPointerException.class,
-        () -> portal.postJobs(Arrays.asList(new Job("a", 1), null)));
+    assertThrows(
+        NullPointerException.class, () -> portal.postJobs(Arrays.asList(new Job("a", 1), null)));
     assertThrows(NullPointerException.class, () -> portal.postJobAfter(null, new Job("a", 1)));
-    assertThrows(NullPointerException.class,
-        () -> portal.postJobAfter(Duration.ZERO, null));
+    assertThrows(NullPointerException.class, () -> portal.postJobAfter(Duration.ZERO, null));
     assertThrows(NullPointerException.class, () -> portal.postJobAt(null, new Job("a", 1)));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> portal.postJobAfter(Duration.ofMillis(-1), new Job("a", 1)));
     assertEquals(List.of(), portal.close());
   }
@@ -90,8 +100,9 @@ class PortalTest {
   void refusesAJobThatCannotBeSerialisedAndPostsNoneOfItsBatch() {
     Portal<Object> objects = portal(Object.class);
     objects.open();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> objects.postJobs(List.of("fine", new Object())));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> objects.postJobs(List.of("fine", new Object())));
     assertTrue(e.getMessage().contains("No serializer found"), e.getMessage());
     assertEquals(List.of(), objects.close());
   }

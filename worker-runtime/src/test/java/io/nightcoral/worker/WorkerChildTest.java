@@ -30,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Drives real worker child JVMs over their pipes. */
 class WorkerChildTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Child child;
 
@@ -79,9 +78,11 @@ class WorkerChildTest {
     FromWorker post = child.next();
     assertEquals(BodyCase.POST, post.getBodyCase());
     assertEquals(4, post.getPost().getJobId());
-    assertEquals(List.of(PostedJob.newBuilder().setPayload("a").build(),
-        PostedJob.newBuilder().setPayload("b").build(),
-        PostedJob.newBuilder().setPayload("c").setDelayMillis(5000).build()),
+    assertEquals(
+        List.of(
+            PostedJob.newBuilder().setPayload("a").build(),
+            PostedJob.newBuilder().setPayload("b").build(),
+            PostedJob.newBuilder().setPayload("c").setDelayMillis(5000).build()),
         post.getPost().getJobsList());
     assertEquals(reply(4, "posted"), child.next().getReply());
   }
@@ -172,7 +173,8 @@ class WorkerChildTest {
     child = Child.start(dir);
     child.send(setup(Frames.PROTOCOL_VERSION, TestHandlers.FailingSetup.class, "null"));
     Failure failure = child.next().getSetupFailed().getFailure();
-    assertTrue(failure.getMessage().contains(TestHandlers.FailingSetup.class.getName()),
+    assertTrue(
+        failure.getMessage().contains(TestHandlers.FailingSetup.class.getName()),
         failure.toString());
     assertEquals(IllegalStateException.class.getName(), failure.getClassName());
     child.assertExits(1);
@@ -194,8 +196,9 @@ class WorkerChildTest {
   private void start(Class<?> handler) throws Exception {
     child = Child.start(dir);
     child.send(setup(Frames.PROTOCOL_VERSION, handler, "{\"region\":\"north\"}"));
-    assertEquals(Ready.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION)
-        .setPid(child.pid()).build(), child.next().getReady());
+    assertEquals(
+        Ready.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION).setPid(child.pid()).build(),
+        child.next().getReady());
   }
 
   private static Reply reply(long id, String payload) {

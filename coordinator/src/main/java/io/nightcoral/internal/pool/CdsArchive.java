@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CdsArchive {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
-  private static final Path FOLDER = Path.of(System.getProperty("java.io.tmpdir"), "nightcoral-cds");
+  private static final Path FOLDER =
+      Path.of(System.getProperty("java.io.tmpdir"), "nightcoral-cds");
   private static final long TRAINING_LIMIT_SECONDS = 60;
   private static final int ARCHIVES_KEPT = 4;
 
@@ -48,23 +49,35 @@ final class CdsArchive {
   }
 
   private boolean usable() {
-    boolean ownSharingFlags = jvmOptions.stream().anyMatch(o -> o.startsWith("-Xshare")
-        || o.startsWith("-XX:SharedArchiveFile") || o.startsWith("-XX:ArchiveClassesAtExit"));
-    return !ownSharingFlags && !runtime.isEmpty() && runtime.stream().allMatch(e -> e.endsWith(".jar")
-        && Files.isRegularFile(Path.of(e)));
+    boolean ownSharingFlags =
+        jvmOptions.stream()
+            .anyMatch(
+                o ->
+                    o.startsWith("-Xshare")
+                        || o.startsWith("-XX:SharedArchiveFile")
+                        || o.startsWith("-XX:ArchiveClassesAtExit"));
+    return !ownSharingFlags
+        && !runtime.isEmpty()
+        && runtime.stream().allMatch(e -> e.endsWith(".jar") && Files.isRegularFile(Path.of(e)));
   }
 
   private String key() {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      StringBuilder text = new StringBuilder(java).append('\n').append(System.getProperty("java.vm.version"));
+      StringBuilder text =
+          new StringBuilder(java).append('\n').append(System.getProperty("java.vm.version"));
       jvmOptions.forEach(o -> text.append('\n').append(o));
       for (String entry : runtime) {
         Path jar = Path.of(entry);
-        text.append('\n').append(entry).append(' ').append(Files.size(jar)).append(' ')
+        text.append('\n')
+            .append(entry)
+            .append(' ')
+            .append(Files.size(jar))
+            .append(' ')
             .append(Files.getLastModifiedTime(jar).toMillis());
       }
-      return HexFormat.of().formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)), 0, 12);
+      return HexFormat.of()
+          .formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)), 0, 12);
     } catch (IOException | NoSuchAlgorithmException e) {
       return "unkeyed";
     }
@@ -74,8 +87,11 @@ final class CdsArchive {
   private static void removeOldArchives() throws IOException {
     List<Path> archives;
     try (Stream<Path> files = Files.list(FOLDER)) {
-      archives = files.filter(p -> p.toString().endsWith(".jsa")).sorted(Comparator.comparing(
-          (Path p) -> p.toFile().lastModified()).reversed()).toList();
+      archives =
+          files
+              .filter(p -> p.toString().endsWith(".jsa"))
+              .sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
+              .toList();
     }
     for (Path old : archives.subList(Math.min(ARCHIVES_KEPT, archives.size()), archives.size())) {
       Files.deleteIfExists(old); // a child that maps it keeps its copy until it exits
@@ -130,16 +146,23 @@ final class CdsArchive {
         if (cancelled) {
           return;
         }
-        p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         trainer = p;
       }
       if (!p.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       } else if (p.exitValue() == 0 && Files.isRegularFile(partial)) {
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         ready = true;
-        log.info("class-data archive for worker children written to {} ({} KB)", file, Files.size(file) / 1024);
+        log.info(
+            "class-data archive for worker children written to {} ({} KB)",
+            file,
+            Files.size(file) / 1024);
         removeOldArchives();
         return;
       }

@@ -22,8 +22,9 @@ import java.util.Set;
  */
 public final class ChildCommand {
   /** Keep the JVM's own messages off stdout, which carries frames only. */
-  static final List<String> STDOUT_SAFETY = List.of(
-      "-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr");
+  static final List<String> STDOUT_SAFETY =
+      List.of("-Xlog:disable", "-Xlog:all=warning:stderr", "-XX:+DisplayVMOutputToStderr");
+
   /** The child's entry point, in the worker runtime. */
   static final String MAIN_CLASS = "io.nightcoral.worker.WorkerMain";
 
@@ -72,11 +73,20 @@ public final class ChildCommand {
     archive.cancel();
   }
 
-  /** Where the runtime's own classes come from: a server in a container or a fat jar may not list them. */
+  /**
+   * Where the runtime's own classes come from: a server in a container or a fat jar may not list
+   * them.
+   */
   static List<String> runtimeEntries() {
     Set<String> entries = new LinkedHashSet<>();
-    for (Class<?> c : List.of(JobHandler.class, Frames.class, MessageLite.class, ObjectMapper.class,
-        JsonParser.class, JsonProperty.class)) {
+    for (Class<?> c :
+        List.of(
+            JobHandler.class,
+            Frames.class,
+            MessageLite.class,
+            ObjectMapper.class,
+            JsonParser.class,
+            JsonProperty.class)) {
       String location = locationOf(c);
       if (location != null) {
         entries.add(location);
@@ -87,7 +97,9 @@ public final class ChildCommand {
 
   private static String locationOf(Class<?> c) {
     CodeSource source = c.getProtectionDomain().getCodeSource();
-    if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+    if (source == null
+        || source.getLocation() == null
+        || !"file".equals(source.getLocation().getProtocol())) {
       return null;
     }
     try {

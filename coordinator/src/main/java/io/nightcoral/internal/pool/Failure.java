@@ -1,8 +1,8 @@
 package io.nightcoral.internal.pool;
 
 /**
- * Why an attempt failed: the handler's exception as the child saw it, or (with an empty class
- * name) how the worker died.
+ * Why an attempt failed: the handler's exception as the child saw it, or (with an empty class name)
+ * how the worker died.
  */
 public record Failure(String className, String message, String stack) {
   /** A failure that is not an exception of the handler's, such as a worker's death. */

@@ -36,8 +36,15 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private static final long MAX_RESTART_DELAY_MILLIS = 30_000;
 
   /** How the children are started and watched. */
-  public record Settings(ChildCommand command, String handlerClass, String configJson, Duration pingFrequency,
-      Duration pingTimeout, Duration jobTimeout, int deathThreshold, Duration deathWindow) {}
+  public record Settings(
+      ChildCommand command,
+      String handlerClass,
+      String configJson,
+      Duration pingFrequency,
+      Duration pingTimeout,
+      Duration jobTimeout,
+      int deathThreshold,
+      Duration deathWindow) {}
 
   private final Settings settings;
   private final PoolListener listener;
@@ -61,18 +68,25 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
    * Creates a pool; {@code localHandler} maps each posted job's text to the text to store, or null;
    * {@code pingNanos} hears each ping's round trip.
    */
-  public ProcessPool(Settings settings, PoolListener listener, Clock clock, UnaryOperator<String> localHandler,
+  public ProcessPool(
+      Settings settings,
+      PoolListener listener,
+      Clock clock,
+      UnaryOperator<String> localHandler,
       LongConsumer pingNanos) {
     this.settings = settings;
     this.pingNanos = pingNanos;
     this.listener = listener;
     this.clock = clock;
     this.localHandler = localHandler;
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "nightcoral-pool");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "nightcoral-pool");
+              t.setDaemon(true);
+              return t;
+            });
     timer.setRemoveOnCancelPolicy(true);
   }
 
@@ -91,9 +105,12 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     } catch (RuntimeException e) {
       stopping = true;
       started.forEach(w -> w.kill("launch failed"));
-      started.forEach(w -> w.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
+      started.forEach(
+          w -> w.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
       timer.shutdownNow();
-      throw e instanceof NightCoralException ? e : new NightCoralException("launch failed: " + e, e);
+      throw e instanceof NightCoralException
+          ? e
+          : new NightCoralException("launch failed: " + e, e);
     }
     launched = true;
     started.forEach(listener::workerReady);
@@ -104,8 +121,12 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   }
 
   private Setup setup(int id) {
-    return Setup.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION).setWorkerId(id)
-        .setConfigJson(settings.configJson()).setHandlerClass(settings.handlerClass()).build();
+    return Setup.newBuilder()
+        .setProtocolVersion(Frames.PROTOCOL_VERSION)
+        .setWorkerId(id)
+        .setConfigJson(settings.configJson())
+        .setHandlerClass(settings.handlerClass())
+        .build();
   }
 
   @Override
@@ -122,11 +143,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     settings.command().stopPreparing();
     all.forEach(WorkerProcess::shutdown);
-    CompletableFuture<?>[] exits = all.stream().map(WorkerProcess::onExit).toArray(CompletableFuture[]::new);
+    CompletableFuture<?>[] exits =
+        all.stream().map(WorkerProcess::onExit).toArray(CompletableFuture[]::new);
     try {
       CompletableFuture.allOf(exits).get(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      all.stream().filter(WorkerProcess::isAlive).forEach(w -> w.kill("did not stop within " + grace));
+      all.stream()
+          .filter(WorkerProcess::isAlive)
+          .forEach(w -> w.kill("did not stop within " + grace));
       try {
         CompletableFuture.allOf(exits).get(10, TimeUnit.SECONDS);
       } catch (Exception stillAlive) {
@@ -163,11 +187,15 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     if (limit == null) {
       return;
     }
-    ScheduledFuture<?> deadline = timer.schedule(() -> {
-      if (worker.currentJob() == jobId) {
-        worker.kill("ran job " + jobId + " longer than the job timeout of " + limit);
-      }
-    }, limit.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> deadline =
+        timer.schedule(
+            () -> {
+              if (worker.currentJob() == jobId) {
+                worker.kill("ran job " + jobId + " longer than the job timeout of " + limit);
+              }
+            },
+            limit.toNanos(),
+            TimeUnit.NANOSECONDS);
     ScheduledFuture<?> old = deadlines.put(worker, deadline);
     if (old != null) {
       old.cancel(false);
@@ -182,7 +210,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     if (reply.hasFailure()) {
       io.nightcoral.protocol.Failure f = reply.getFailure();
-      listener.jobFailed(worker, jobId, new Failure(f.getClassName(), f.getMessage(), f.getStack()));
+      listener.jobFailed(
+          worker, jobId, new Failure(f.getClassName(), f.getMessage(), f.getStack()));
     } else {
       listener.jobFinished(worker, jobId, reply.hasPayload() ? reply.getPayload() : null, posts);
     }
@@ -220,11 +249,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
           continue; // the previous ping's own timeout decides
         }
         w.ping(ping.id());
-        timer.schedule(() -> {
-          if (pingsUnanswered.remove(w, ping)) {
-            w.kill("did not answer a ping within " + settings.pingTimeout());
-          }
-        }, settings.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+            () -> {
+              if (pingsUnanswered.remove(w, ping)) {
+                w.kill("did not answer a ping within " + settings.pingTimeout());
+              }
+            },
+            settings.pingTimeout().toMillis(),
+            TimeUnit.MILLISECONDS);
       }
     } catch (Throwable t) {
       log.error("pinging workers failed", t);
@@ -245,7 +277,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     if (!wasReady) {
       if (!stopping) {
-        // a child that exits by itself while starting is a broken start; one killed from outside is not
+        // a child that exits by itself while starting is a broken start; one killed from outside is
+        // not
         scheduleReplacement(worker.id(), killed || !worker.diedOfSignal());
       }
       return; // a child that never came up ran no job and was never offered to the queue
@@ -258,8 +291,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       synchronized (this) {
         stopping = true;
       }
-      String why = settings.deathThreshold() + " workers died within " + settings.deathWindow()
-          + "; the pool stopped. Last: worker " + worker.id() + " " + reason;
+      String why =
+          settings.deathThreshold()
+              + " workers died within "
+              + settings.deathWindow()
+              + "; the pool stopped. Last: worker "
+              + worker.id()
+              + " "
+              + reason;
       log.error(why);
       listener.poolStopped(why);
       children.forEach(w -> w.kill("the pool stopped"));
@@ -272,7 +311,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     long now = System.nanoTime();
     synchronized (recentDeaths) {
       recentDeaths.addLast(now);
-      while (!recentDeaths.isEmpty() && now - recentDeaths.peekFirst() > settings.deathWindow().toNanos()) {
+      while (!recentDeaths.isEmpty()
+          && now - recentDeaths.peekFirst() > settings.deathWindow().toNanos()) {
         recentDeaths.removeFirst();
       }
       return recentDeaths.size() >= settings.deathThreshold();
@@ -284,8 +324,10 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     if (failedToStart) {
       synchronized (recentDeaths) {
         startFailuresInARow++;
-        delay = Math.min(MAX_RESTART_DELAY_MILLIS,
-            FIRST_RESTART_DELAY_MILLIS << Math.min(startFailuresInARow - 1, 20));
+        delay =
+            Math.min(
+                MAX_RESTART_DELAY_MILLIS,
+                FIRST_RESTART_DELAY_MILLIS << Math.min(startFailuresInARow - 1, 20));
       }
       log.warn("worker {} failed to start; trying again in {} ms", id, delay);
     }

@@ -5,6 +5,8 @@ public interface Worker {
   /** A number unique among the pool's workers for its lifetime. */
   int id();
 
-  /** Hands the worker a job; never blocks. The outcome comes back through the {@link PoolListener}. */
+  /**
+   * Hands the worker a job; never blocks. The outcome comes back through the {@link PoolListener}.
+   */
   void run(long jobId, String payload);
 }

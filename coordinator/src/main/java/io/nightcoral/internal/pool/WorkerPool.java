@@ -4,7 +4,9 @@ import java.time.Duration;
 
 /** A set of workers that run jobs: child processes, or the inline fake. */
 public interface WorkerPool {
-  /** Starts {@code count} workers and returns once each is ready, or throws and leaves none running. */
+  /**
+   * Starts {@code count} workers and returns once each is ready, or throws and leaves none running.
+   */
   void start(int count);
 
   /** Workers currently alive. */

@@ -38,14 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker child process and its three coordinator threads: a frame reader, a frame writer fed
- * by a queue (so no coordinator thread ever blocks on the child's pipe) and a stderr drainer into
- * the log. It reports its death exactly once, after the process has exited.
+ * One worker child process and its three coordinator threads: a frame reader, a frame writer fed by
+ * a queue (so no coordinator thread ever blocks on the child's pipe) and a stderr drainer into the
+ * log. It reports its death exactly once, after the process has exited.
  */
 final class WorkerProcess implements Worker {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
   private static final int STDERR_TAIL_LINES = 20;
-  private static final ToWorker SHUTDOWN = ToWorker.newBuilder().setShutdown(Shutdown.getDefaultInstance()).build();
+  private static final ToWorker SHUTDOWN =
+      ToWorker.newBuilder().setShutdown(Shutdown.getDefaultInstance()).build();
 
   /** What the pool learns from this child. */
   interface Events {
@@ -67,7 +68,8 @@ final class WorkerProcess implements Worker {
   private final int id;
   private final Process process;
   private final Events events;
-  private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(); // ToWorker, or Job to build one
+  private final BlockingQueue<Object> outbox =
+      new LinkedBlockingQueue<>(); // ToWorker, or Job to build one
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
   private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -93,7 +95,8 @@ final class WorkerProcess implements Worker {
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      throw new NightCoralException("cannot start worker " + id + " (" + command.get(0) + "): " + e.getMessage(), e);
+      throw new NightCoralException(
+          "cannot start worker " + id + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
     WorkerProcess worker = new WorkerProcess(id, process, events);
     worker.outbox.add(ToWorker.newBuilder().setSetup(setup).build());
@@ -118,7 +121,8 @@ final class WorkerProcess implements Worker {
       throw (NightCoralException) e.getCause();
     } catch (TimeoutException e) {
       kill("was not ready within " + limit);
-      throw new NightCoralException("worker " + id + " was not ready within " + limit + stderrText());
+      throw new NightCoralException(
+          "worker " + id + " was not ready within " + limit + stderrText());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill("start interrupted");
@@ -210,14 +214,17 @@ final class WorkerProcess implements Worker {
   }
 
   private void writeLoop() {
-    FrameWriter frames = new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
+    FrameWriter frames =
+        new FrameWriter(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
     try {
       while (true) {
         Object next = outbox.take();
         while (next != null) {
           if (next instanceof Job job) {
-            frames.write(ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(job.id()).setPayload(job.payload()))
-                .build());
+            frames.write(
+                ToWorker.newBuilder()
+                    .setJob(RunJob.newBuilder().setId(job.id()).setPayload(job.payload()))
+                    .build());
             if (written(job.id())) {
               events.jobStarted(this, job.id());
             }
@@ -236,7 +243,8 @@ final class WorkerProcess implements Worker {
   }
 
   private void readLoop() {
-    FrameReader reader = new FrameReader(new BufferedInputStream(process.getInputStream(), 64 * 1024));
+    FrameReader reader =
+        new FrameReader(new BufferedInputStream(process.getInputStream(), 64 * 1024));
     String ending = null;
     try {
       FromWorker message;
@@ -265,8 +273,11 @@ final class WorkerProcess implements Worker {
     switch (message.getBodyCase()) {
       case READY:
         if (message.getReady().getProtocolVersion() != Frames.PROTOCOL_VERSION) {
-          failStart("speaks protocol version " + message.getReady().getProtocolVersion()
-              + " but this coordinator speaks " + Frames.PROTOCOL_VERSION);
+          failStart(
+              "speaks protocol version "
+                  + message.getReady().getProtocolVersion()
+                  + " but this coordinator speaks "
+                  + Frames.PROTOCOL_VERSION);
         } else {
           events.ready(this);
           ready.complete(null);
@@ -274,7 +285,10 @@ final class WorkerProcess implements Worker {
         return true;
       case SETUP_FAILED:
         io.nightcoral.protocol.Failure f = message.getSetupFailed().getFailure();
-        failStart("failed to start: " + f.getMessage() + (f.getStack().isEmpty() ? "" : "\n" + f.getStack()));
+        failStart(
+            "failed to start: "
+                + f.getMessage()
+                + (f.getStack().isEmpty() ? "" : "\n" + f.getStack()));
         return true;
       case REPLY:
         Reply reply = message.getReply();
@@ -283,7 +297,8 @@ final class WorkerProcess implements Worker {
         synchronized (this) {
           Held head = held.peekFirst();
           if (head == null || head.jobId != reply.getId()) {
-            log.warn("worker {} replied for job {} but runs job {}", id, reply.getId(), currentJob());
+            log.warn(
+                "worker {} replied for job {} but runs job {}", id, reply.getId(), currentJob());
             return true;
           }
           held.removeFirst();
@@ -338,7 +353,8 @@ final class WorkerProcess implements Worker {
     boolean killed = killReason != null;
     String reason = killed ? "was killed: " + killReason : exitText();
     boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
-    ready.completeExceptionally(new NightCoralException("worker " + id + " " + reason + stderrText()));
+    ready.completeExceptionally(
+        new NightCoralException("worker " + id + " " + reason + stderrText()));
     if (!shuttingDown || killed) {
       log.info("worker {} (pid {}) {}", id, process.pid(), reason);
     }
@@ -357,8 +373,9 @@ final class WorkerProcess implements Worker {
   }
 
   private void drainStderr() {
-    try (BufferedReader err = new BufferedReader(
-        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader err =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = err.readLine()) != null) {
         log.info("[worker {}] {}", id, line);
@@ -378,7 +395,9 @@ final class WorkerProcess implements Worker {
 
   private String stderrText() {
     synchronized (stderrTail) {
-      return stderrTail.isEmpty() ? "" : "; its stderr ended with:\n" + String.join("\n", stderrTail);
+      return stderrTail.isEmpty()
+          ? ""
+          : "; its stderr ended with:\n" + String.join("\n", stderrTail);
     }
   }
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The hold one NightCoral instance has on its database: an exclusive lock on a file beside it.
  *
- * <p>Locks are per process on POSIX, and closing any channel on a file drops every lock the
- * process holds on it; so a second instance in the same JVM is refused from a JVM-wide registry
- * before it opens a channel of its own.
+ * <p>Locks are per process on POSIX, and closing any channel on a file drops every lock the process
+ * holds on it; so a second instance in the same JVM is refused from a JVM-wide registry before it
+ * opens a channel of its own.
  */
 public final class DatabaseLock implements AutoCloseable {
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
@@ -31,7 +31,8 @@ public final class DatabaseLock implements AutoCloseable {
 
   /** Takes the lock for {@code database}, or throws a {@link NightCoralException} naming it. */
   public static DatabaseLock acquire(Path database) {
-    Path lockFile = database.resolveSibling(database.getFileName() + ".lock").toAbsolutePath().normalize();
+    Path lockFile =
+        database.resolveSibling(database.getFileName() + ".lock").toAbsolutePath().normalize();
     if (!HELD.add(lockFile)) {
       throw heldBy("another NightCoral in this process", database);
     }
@@ -46,7 +47,8 @@ public final class DatabaseLock implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       HELD.remove(lockFile);
-      throw new NightCoralException("cannot lock database " + database + " (" + lockFile + "): " + e, e);
+      throw new NightCoralException(
+          "cannot lock database " + database + " (" + lockFile + "): " + e, e);
     } catch (RuntimeException e) {
       closeQuietly(channel);
       HELD.remove(lockFile);
@@ -56,7 +58,11 @@ public final class DatabaseLock implements AutoCloseable {
 
   private static NightCoralException heldBy(String who, Path database) {
     return new NightCoralException(
-        "database " + database + " is in use by " + who + "; only one NightCoral may run on a database");
+        "database "
+            + database
+            + " is in use by "
+            + who
+            + "; only one NightCoral may run on a database");
   }
 
   private static void closeQuietly(FileChannel channel) {

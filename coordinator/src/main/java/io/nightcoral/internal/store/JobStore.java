@@ -20,14 +20,15 @@ import org.sqlite.SQLiteConfig;
 /**
  * All of NightCoral's SQL: one SQLite connection in WAL mode, used by one thread at a time.
  *
- * <p>The caller groups work into transactions with {@link #commit()} and {@link #rollback()};
- * every other method runs inside the current transaction.
+ * <p>The caller groups work into transactions with {@link #commit()} and {@link #rollback()}; every
+ * other method runs inside the current transaction.
  */
 public final class JobStore implements AutoCloseable {
   /** The schema version this code reads and writes ({@code PRAGMA user_version}). */
   public static final int SCHEMA_VERSION = 1;
 
-  private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
   private final String name;
   private final Connection db;
@@ -46,17 +47,22 @@ public final class JobStore implements AutoCloseable {
   }
 
   private void prepare() throws SQLException {
-    insert = db.prepareStatement("INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
+    insert =
+        db.prepareStatement(
+            "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
-    unstart = db.prepareStatement("UPDATE jobs SET attempts = attempts - 1 WHERE id = ? AND attempts > 0");
+    unstart =
+        db.prepareStatement(
+            "UPDATE jobs SET attempts = attempts - 1 WHERE id = ? AND attempts > 0");
     retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
-    loadDue = db.prepareStatement(
-        "SELECT id, payload, due_at, created_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
+    loadDue =
+        db.prepareStatement(
+            "SELECT id, payload, due_at, created_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
   }
 
   /**
-   * Opens (creating if needed) the database at {@code file}, or {@code ":memory:"}; {@code synchronous}
-   * is {@code FULL} or {@code NORMAL}.
+   * Opens (creating if needed) the database at {@code file}, or {@code ":memory:"}; {@code
+   * synchronous} is {@code FULL} or {@code NORMAL}.
    */
   public static JobStore open(String file, String synchronous) {
     boolean memory = file.equals(":memory:");
@@ -99,26 +105,36 @@ public final class JobStore implements AutoCloseable {
       throw new NightCoralException("cannot read database " + file + ": " + e, e);
     }
     if (read > 0 && !Arrays.equals(head, SQLITE_HEADER)) {
-      throw new NightCoralException("database " + file + " is not a SQLite database; it was left untouched");
+      throw new NightCoralException(
+          "database " + file + " is not a SQLite database; it was left untouched");
     }
   }
 
   private static void migrate(String file, Connection db) throws SQLException {
     int version;
-    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
       version = rs.getInt(1);
     }
     if (version == SCHEMA_VERSION) {
       return;
     }
     if (version > SCHEMA_VERSION) {
-      throw new NightCoralException("database " + file + " has schema version " + version
-          + ", newer than this NightCoral understands (" + SCHEMA_VERSION + ")");
+      throw new NightCoralException(
+          "database "
+              + file
+              + " has schema version "
+              + version
+              + ", newer than this NightCoral understands ("
+              + SCHEMA_VERSION
+              + ")");
     }
     try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
+        ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
       if (rs.getInt(1) > 0) {
-        throw new NightCoralException("database " + file + " holds tables that are not NightCoral's; it was left untouched");
+        throw new NightCoralException(
+            "database " + file + " holds tables that are not NightCoral's; it was left untouched");
       }
     }
     try (Statement st = db.createStatement()) {
@@ -175,7 +191,9 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
-  /** Records that an attempt of the job starts; written by {@link #flushBatched()} in one statement. */
+  /**
+   * Records that an attempt of the job starts; written by {@link #flushBatched()} in one statement.
+   */
   public void markStarted(long id) {
     append(started, id);
   }
@@ -228,9 +246,10 @@ public final class JobStore implements AutoCloseable {
   /** Moves a job to the dead jobs with its last error; returns false if there was no such job. */
   public boolean bury(long id, String error, long now) throws SQLException {
     int moved;
-    try (PreparedStatement st = db.prepareStatement(
-        "INSERT INTO dead_jobs (id, payload, attempts, last_error, died_at) "
-            + "SELECT id, payload, attempts, ?, ? FROM jobs WHERE id = ?")) {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "INSERT INTO dead_jobs (id, payload, attempts, last_error, died_at) "
+                + "SELECT id, payload, attempts, ?, ? FROM jobs WHERE id = ?")) {
       st.setString(1, error);
       st.setLong(2, now);
       st.setLong(3, id);
@@ -247,7 +266,9 @@ public final class JobStore implements AutoCloseable {
     List<StoredJob> jobs = new ArrayList<>();
     try (ResultSet rs = loadDue.executeQuery()) {
       while (rs.next()) {
-        jobs.add(new StoredJob(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
+        jobs.add(
+            new StoredJob(
+                rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
       }
     }
     return jobs;
@@ -270,7 +291,8 @@ public final class JobStore implements AutoCloseable {
 
   /** The earliest due time after {@code horizon}, or {@link Long#MAX_VALUE} if none. */
   public long nextDueAfter(long horizon) throws SQLException {
-    try (PreparedStatement st = db.prepareStatement("SELECT min(due_at) FROM jobs WHERE due_at > ?")) {
+    try (PreparedStatement st =
+        db.prepareStatement("SELECT min(due_at) FROM jobs WHERE due_at > ?")) {
       st.setLong(1, horizon);
       try (ResultSet rs = st.executeQuery()) {
         long min = rs.getLong(1);
@@ -281,7 +303,8 @@ public final class JobStore implements AutoCloseable {
 
   /** How many dead jobs there are. */
   public long countDead() throws SQLException {
-    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM dead_jobs")) {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM dead_jobs")) {
       return rs.getLong(1);
     }
   }
@@ -290,10 +313,13 @@ public final class JobStore implements AutoCloseable {
   public List<DeadRow> deadJobs() throws SQLException {
     List<DeadRow> rows = new ArrayList<>();
     try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(
-            "SELECT id, payload, attempts, last_error, died_at FROM dead_jobs ORDER BY died_at, id")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT id, payload, attempts, last_error, died_at FROM dead_jobs ORDER BY died_at, id")) {
       while (rs.next()) {
-        rows.add(new DeadRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5)));
+        rows.add(
+            new DeadRow(
+                rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5)));
       }
     }
     return rows;
@@ -302,8 +328,9 @@ public final class JobStore implements AutoCloseable {
   /** Moves a dead job back into the queue, due at {@code dueAt} with no attempts; false if none. */
   public boolean requeueDead(long id, long dueAt) throws SQLException {
     int moved;
-    try (PreparedStatement st = db.prepareStatement(
-        "INSERT INTO jobs (id, payload, due_at, created_at, attempts) SELECT id, payload, ?, ?, 0 FROM dead_jobs WHERE id = ?")) {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "INSERT INTO jobs (id, payload, due_at, created_at, attempts) SELECT id, payload, ?, ?, 0 FROM dead_jobs WHERE id = ?")) {
       st.setLong(1, dueAt);
       st.setLong(2, dueAt);
       st.setLong(3, id);
@@ -360,12 +387,14 @@ public final class JobStore implements AutoCloseable {
       // a failed rollback leaves SQLite to roll back on its own
     }
     try {
-      for (PreparedStatement st : new PreparedStatement[] {insert, delete, unstart, retryLater, loadDue}) {
+      for (PreparedStatement st :
+          new PreparedStatement[] {insert, delete, unstart, retryLater, loadDue}) {
         st.close();
       }
       prepare();
     } catch (SQLException e) {
-      throw new NightCoralException("database " + name + ": cannot prepare statements: " + e.getMessage(), e);
+      throw new NightCoralException(
+          "database " + name + ": cannot prepare statements: " + e.getMessage(), e);
     }
   }
 

@@ -1,8 +1,13 @@
 package io.nightcoral.internal.store;
 
-/** A row of the jobs table: the job's id, its stored text, when it is due, when it was stored, its started attempts. */
+/**
+ * A row of the jobs table: the job's id, its stored text, when it is due, when it was stored, its
+ * started attempts.
+ */
 public record StoredJob(long id, String payload, long dueAt, long createdAt, int attempts) {
-  /** Whether the job waited for a time of its own (a timer, or a retry) rather than running at once. */
+  /**
+   * Whether the job waited for a time of its own (a timer, or a retry) rather than running at once.
+   */
   public boolean wasTimer() {
     return dueAt > createdAt;
   }

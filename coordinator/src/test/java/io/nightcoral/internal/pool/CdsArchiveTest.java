@@ -20,7 +20,8 @@ class CdsArchiveTest {
   @Test
   void aTrainedArchiveIsUsedByChildren() throws Exception {
     List<String> runtime = ChildCommand.runtimeEntries();
-    assumeTrue(runtime.stream().allMatch(e -> e.endsWith(".jar")),
+    assumeTrue(
+        runtime.stream().allMatch(e -> e.endsWith(".jar")),
         "the runtime is not packaged in jars in this build (mvn test); mvn verify runs this");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     CdsArchive archive = new CdsArchive(java, OPTIONS, runtime);
@@ -29,12 +30,16 @@ class CdsArchiveTest {
     List<String> command = new ArrayList<>(List.of(java, "-Xshare:on", "-Xlog:class+load=info"));
     command.addAll(archive.flags());
     command.addAll(OPTIONS);
-    command.addAll(List.of("-cp", String.join(File.pathSeparator, runtime), ChildCommand.MAIN_CLASS, "--train"));
+    command.addAll(
+        List.of(
+            "-cp", String.join(File.pathSeparator, runtime), ChildCommand.MAIN_CLASS, "--train"));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(child.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, child.exitValue(), output);
-    assertTrue(output.contains("io.nightcoral.protocol.ToWorker source: shared objects file (top)"), output);
+    assertTrue(
+        output.contains("io.nightcoral.protocol.ToWorker source: shared objects file (top)"),
+        output);
   }
 
   @Test

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * A small server that embeds NightCoral: 5 worker children running the example handler jar, 10
- * jobs, a timer and a query, then a crash recovery: it kills a busy child with {@code kill -9}
- * and shows its job run again and the pool back to 5.
+ * jobs, a timer and a query, then a crash recovery: it kills a busy child with {@code kill -9} and
+ * shows its job run again and the pool back to 5.
  *
  * <p>Arguments: the handler jar, and a folder for the database.
  */
@@ -27,7 +27,8 @@ public final class DemoServer {
   private DemoServer() {}
 
   public static void main(String[] args) throws Exception {
-    Path handlerJar = Path.of(args.length > 0 ? args[0] : "examples/handlers/target/example-handlers.jar");
+    Path handlerJar =
+        Path.of(args.length > 0 ? args[0] : "examples/handlers/target/example-handlers.jar");
     Path dataDir = Path.of(args.length > 1 ? args[1] : "data");
     Files.createDirectories(dataDir);
     Path database = dataDir.resolve("nightcoral.db");
@@ -37,19 +38,30 @@ public final class DemoServer {
     clearPidNotes(dataDir);
 
     say("starting NightCoral on %s, handlers from %s", database, handlerJar);
-    try (NightCoral<Job> nc = NightCoral.builder(Job.class)
-        .databaseFile(database)
-        .workerConfig(Map.of("redisPassword", "welcome", "pidDir", dataDir.toAbsolutePath().toString()))
-        .workerClasspath(handlerJar)
-        .notifyError(e -> say("notifyError: %s worker %d, job %s: %s", e.kind(), e.workerId(),
-            e.jobId().isPresent() ? e.jobId().getAsLong() : "none", e.reason()))
-        .build()) {
-      ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "demo-status");
-        t.setDaemon(true);
-        return t;
-      });
-      status.scheduleAtFixedRate(() -> say("status: %s", line(nc.stats())), 500, 500, TimeUnit.MILLISECONDS);
+    try (NightCoral<Job> nc =
+        NightCoral.builder(Job.class)
+            .databaseFile(database)
+            .workerConfig(
+                Map.of("redisPassword", "welcome", "pidDir", dataDir.toAbsolutePath().toString()))
+            .workerClasspath(handlerJar)
+            .notifyError(
+                e ->
+                    say(
+                        "notifyError: %s worker %d, job %s: %s",
+                        e.kind(),
+                        e.workerId(),
+                        e.jobId().isPresent() ? e.jobId().getAsLong() : "none",
+                        e.reason()))
+            .build()) {
+      ScheduledExecutorService status =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "demo-status");
+                t.setDaemon(true);
+                return t;
+              });
+      status.scheduleAtFixedRate(
+          () -> say("status: %s", line(nc.stats())), 500, 500, TimeUnit.MILLISECONDS);
 
       long started = System.nanoTime();
       nc.launch(HANDLER, 5);
@@ -103,8 +115,11 @@ public final class DemoServer {
 
   private static Optional<Long> slowPid(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("slow-"))
-          .map(n -> Long.parseLong(n.substring(5))).findFirst();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("slow-"))
+          .map(n -> Long.parseLong(n.substring(5)))
+          .findFirst();
     }
   }
 
@@ -119,8 +134,16 @@ public final class DemoServer {
   }
 
   private static String line(Stats s) {
-    return String.format("workers=%d idle=%d queued=%d running=%d retired=%d died=%d timers=%d dead=%d",
-        s.workers(), s.idleWorkers(), s.queued(), s.running(), s.retired(), s.died(), s.timers(), s.dead());
+    return String.format(
+        "workers=%d idle=%d queued=%d running=%d retired=%d died=%d timers=%d dead=%d",
+        s.workers(),
+        s.idleWorkers(),
+        s.queued(),
+        s.running(),
+        s.retired(),
+        s.died(),
+        s.timers(),
+        s.dead());
   }
 
   private static void say(String format, Object... args) {

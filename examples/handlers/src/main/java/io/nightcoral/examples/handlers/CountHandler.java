@@ -16,8 +16,13 @@ public class CountHandler implements JobHandler<Job, CountHandler.Connection> {
 
   @Override
   public Connection setup(JsonNode config, WorkerPortal<Job> portal) {
-    System.out.println("worker " + portal.workerId() + " connected with password " + config.path("redisPassword").asText());
-    return new Connection(config.path("redisPassword").asText(), Path.of(config.path("pidDir").asText(".")));
+    System.out.println(
+        "worker "
+            + portal.workerId()
+            + " connected with password "
+            + config.path("redisPassword").asText());
+    return new Connection(
+        config.path("redisPassword").asText(), Path.of(config.path("pidDir").asText(".")));
   }
 
   @Override
@@ -25,7 +30,8 @@ public class CountHandler implements JobHandler<Job, CountHandler.Connection> {
     long pid = ProcessHandle.current().pid();
     switch (job.task()) {
       case "count":
-        System.out.println("worker " + portal.workerId() + " (pid " + pid + ") counts " + job.value());
+        System.out.println(
+            "worker " + portal.workerId() + " (pid " + pid + ") counts " + job.value());
         return null;
       case "square":
         return new Job("square", job.value() * job.value());
