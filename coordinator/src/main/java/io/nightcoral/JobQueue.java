@@ -1,5 +1,6 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.Times;
 import io.nightcoral.internal.pool.Failure;
 import io.nightcoral.internal.pool.PoolListener;
 import io.nightcoral.internal.pool.Worker;
@@ -8,18 +9,14 @@ import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.NewJob;
 import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -29,53 +26,105 @@ import org.slf4j.LoggerFactory;
 /**
  * The durable queue: one thread that owns the store and the dispatch state.
  *
- * <p>Callers and workers send it commands; each turn of its loop takes every command waiting, runs
- * them in one transaction together with the due-timer scan and the dispatch of due jobs to idle
- * workers, commits once, and only then completes futures and hands jobs to workers. That is the
- * group commit: many adds and completions share one fsync, and nothing is acknowledged or run
- * before it is durable. The thread sleeps until the next command or the next due timer.
+ * <p>Callers and workers send it commands; each turn of its loop takes every command waiting and
+ * runs them in one transaction together with the due-timer scan and the hand-out of due jobs to
+ * workers, commits once, and only then answers callers and sends jobs to workers. That is the group
+ * commit: many adds and completions share one fsync, and nothing is acknowledged or run before it
+ * is durable. A caller's command runs in a savepoint of its own, so one that fails fails alone;
+ * what workers report is kept in {@link PendingWrites} until a transaction holding it commits, so a
+ * failed transaction loses none of it. No user code runs on this thread: futures handed to users
+ * and their callbacks complete on {@link Callbacks}. The thread sleeps until the next command or
+ * the next due timer.
  */
 final class JobQueue implements PoolListener {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
   private static final int MAX_COMMANDS_PER_TURN = 2_000;
   private static final long FAULT_PAUSE_MILLIS = 1_000;
 
-  /** Work for the queue's thread, run inside its transaction. */
-  interface Command {
-    void run() throws Exception;
+  /**
+   * The longest the queue sleeps while timers wait, so that a step of the wall clock makes a timer
+   * at most this late.
+   */
+  static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /** The transaction this command was in failed and was rolled back. */
-    default void fail(Throwable cause) {}
+  /** What the queue needs to know besides its store. */
+  record Settings(
+      int cacheJobs,
+      int maxAttempts,
+      Backoff backoff,
+      int workerPrefetch,
+      Consumer<WorkerPoolError> notifyError,
+      Function<String, String> describe) {}
+
+  /** Work for the queue's thread. */
+  private interface Command {
+    /** Runs inside the turn's transaction. */
+    void run() throws Exception;
   }
 
-  /** Work whose result completes a caller's future once committed. */
+  /** Work whose result completes a caller's call once committed. */
   interface Query<T> {
     T run() throws Exception;
   }
 
+  /**
+   * A caller's request, completed once the transaction it ran in committed. Until the queue takes
+   * it up, the caller may {@link #withdraw} it, and then it never runs.
+   */
+  class Call<T> extends CompletableFuture<T> implements Command {
+    private final Query<T> query;
+    private final AtomicBoolean taken = new AtomicBoolean();
+
+    Call(Query<T> query) {
+      this.query = query;
+    }
+
+    /** Makes sure the call never runs; false if the queue has already taken it up. */
+    boolean withdraw() {
+      return taken.compareAndSet(false, true);
+    }
+
+    private boolean claim() {
+      return taken.compareAndSet(false, true);
+    }
+
+    @Override
+    public void run() throws Exception {
+      T value = query.run();
+      afterCommit.add(() -> complete(value));
+    }
+
+    /** The call failed: its own savepoint rolled back, or the whole transaction did. */
+    void fail(Throwable cause) {
+      completeExceptionally(
+          cause instanceof NightCoralException
+              ? cause
+              : new NightCoralException("database " + store.name() + ": " + cause, cause));
+    }
+  }
+
   private final JobStore store;
-  private final Clock clock;
-  private final int maxAttempts;
-  private final Backoff backoff;
-  private final Consumer<WorkerPoolError> notifyError;
-  private final Function<String, String> describe;
+  private final QueueClock clock;
+  private final Settings settings;
+  private final Callbacks callbacks;
+  private final Replies replies;
   private final IntSupplier poolSize;
   private final Metrics metrics;
   private final Thread thread;
 
   private final Object inboxLock = new Object();
   private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
-  private boolean stopped;
-  private final Map<Long, CompletableFuture<String>> replies = new ConcurrentHashMap<>();
+  private boolean stopped; // guarded by inboxLock
   private volatile Stats stats;
+  private volatile Throwable death;
 
   // Everything below belongs to the queue's thread.
   private final JobCounts counts;
   private final ReadyCache ready;
-  private final Map<Long, Running> running = new HashMap<>();
-  private final WorkerLoads workers;
-  private final List<Runnable> effects = new ArrayList<>();
-  private final List<Running> startedThisTurn = new ArrayList<>();
+  private final WorkerLoads loads;
+  private final PendingWrites pending = new PendingWrites();
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private final List<HeldJob> sentThisTurn = new ArrayList<>();
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   private CompletableFuture<Void> drained;
   private long now;
@@ -83,32 +132,30 @@ final class JobQueue implements PoolListener {
   private long died;
   private long faultUntil;
   private boolean draining;
+  private boolean poolStopped;
   private boolean stopRequested;
 
   JobQueue(
       JobStore store,
-      Clock clock,
-      int cacheJobs,
-      int maxAttempts,
-      Backoff backoff,
-      Consumer<WorkerPoolError> notifyError,
-      Function<String, String> describe,
+      QueueClock clock,
+      Settings settings,
+      Callbacks callbacks,
+      Replies replies,
       IntSupplier poolSize,
-      Metrics metrics,
-      int workerPrefetch) {
+      Metrics metrics) {
     this.store = store;
     this.clock = clock;
-    this.counts = new JobCounts(store);
-    this.ready = new ReadyCache(store, cacheJobs);
-    this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
-    this.notifyError = notifyError;
-    this.describe = describe;
+    this.settings = settings;
+    this.callbacks = callbacks;
+    this.replies = replies;
     this.poolSize = poolSize;
     this.metrics = metrics;
-    this.workers = new WorkerLoads(workerPrefetch);
+    this.counts = new JobCounts(store);
+    this.ready = new ReadyCache(store, settings.cacheJobs());
+    this.loads = new WorkerLoads(settings.workerPrefetch());
     try {
-      counts.recount(clock.millis());
+      now = clock.advance();
+      counts.recount(now);
       store.commit();
     } catch (SQLException e) {
       throw new NightCoralException(
@@ -132,20 +179,16 @@ final class JobQueue implements PoolListener {
 
   // ---- API for callers (any thread) ----
 
-  /** Stores jobs; the future completes with their ids once they are durable. */
-  CompletableFuture<long[]> insert(
-      List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
+  /** Stores jobs; completes with their ids once they are durable. */
+  Call<long[]> insert(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
     return call(
         () -> {
           long[] ids = insertNow(jobs);
           if (replyFutures != null) {
-            effects.add(
+            afterCommit.add(
                 () -> {
                   for (int i = 0; i < ids.length; i++) {
-                    CompletableFuture<String> reply = replyFutures.get(i);
-                    long id = ids[i];
-                    replies.put(id, reply);
-                    reply.whenComplete((r, t) -> replies.remove(id, reply));
+                    replies.await(ids[i], replyFutures.get(i));
                   }
                 });
           }
@@ -153,23 +196,73 @@ final class JobQueue implements PoolListener {
         });
   }
 
-  /** Deletes a job that no worker has started. */
-  CompletableFuture<Boolean> delete(long id) {
-    return call(() -> deleteNow(id));
+  /**
+   * Deletes a job no worker has started: true once it is gone for good; a job sent ahead to a
+   * worker is asked back from it first.
+   */
+  Call<Boolean> delete(long id) {
+    Call<Boolean> call =
+        new Call<>(null) {
+          @Override
+          public void run() throws Exception {
+            HeldJob held = loads.get(id);
+            if (held == null) {
+              boolean deleted = deleteNow(id);
+              afterCommit.add(() -> complete(deleted));
+            } else if (held.started || held.deleter != null) {
+              afterCommit.add(() -> complete(false));
+            } else {
+              held.deleter = this; // completed when the worker answers, or dies
+              afterCommit.add(() -> held.worker.cancel(id));
+            }
+          }
+
+          @Override
+          void fail(Throwable cause) {
+            HeldJob held = loads.get(id);
+            if (held != null && held.deleter == this) {
+              held.deleter = null;
+            }
+            super.fail(cause);
+          }
+        };
+    return submit(call);
   }
 
-  /** Completes the next time nothing is due or running. */
+  /** Completes the next time nothing is due or running; its dependents run on a callback thread. */
   CompletableFuture<Void> idle() {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(() -> idleWaiters.add(f), f);
-    return f;
+    CompletableFuture<Void> user = new CompletableFuture<>();
+    CompletableFuture<Void> internal = new CompletableFuture<>();
+    internal.whenComplete(
+        (v, t) ->
+            callbacks.execute(
+                () -> {
+                  if (t != null) {
+                    user.completeExceptionally(t);
+                  } else {
+                    user.complete(null);
+                  }
+                }));
+    submit(
+        new Call<Void>(
+            () -> {
+              idleWaiters.add(internal);
+              return null;
+            }) {
+          @Override
+          void fail(Throwable cause) {
+            super.fail(cause);
+            internal.completeExceptionally(cause);
+          }
+        });
+    return user;
   }
 
-  CompletableFuture<List<DeadRow>> deadJobs() {
+  Call<List<DeadRow>> deadJobs() {
     return call(store::deadJobs);
   }
 
-  CompletableFuture<Boolean> requeueDead(long id) {
+  Call<Boolean> requeueDead(long id) {
     return call(
         () -> {
           if (!store.requeueDead(id, counts.horizon())) {
@@ -181,7 +274,7 @@ final class JobQueue implements PoolListener {
         });
   }
 
-  CompletableFuture<Boolean> deleteDead(long id) {
+  Call<Boolean> deleteDead(long id) {
     return call(
         () -> {
           boolean deleted = store.deleteDead(id);
@@ -192,24 +285,47 @@ final class JobQueue implements PoolListener {
         });
   }
 
-  /** Stops dispatching; the future completes when no job is running. */
+  /**
+   * Stops handing out jobs and asks workers to give back those they hold but have not started; the
+   * future completes once no worker holds a job.
+   */
   CompletableFuture<Void> drain() {
-    CompletableFuture<Void> f = new CompletableFuture<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
     submit(
+        new Call<Void>(
+            () -> {
+              draining = true;
+              drained = done;
+              for (HeldJob held : loads.waiting()) {
+                if (held.deleter == null) {
+                  afterCommit.add(() -> held.worker.cancel(held.id));
+                }
+              }
+              return null;
+            }) {
+          @Override
+          void fail(Throwable cause) {
+            super.fail(cause);
+            done.completeExceptionally(cause);
+          }
+        });
+    return done;
+  }
+
+  /** A new pool is about to start after the last one stopped itself. */
+  Call<Void> poolRestarting() {
+    return call(
         () -> {
-          draining = true;
-          drained = f;
-        },
-        f);
-    return f;
+          poolStopped = false;
+          return null;
+        });
   }
 
   /**
    * Ends the loop, fails whatever still waits, and closes the store; waits at most {@code millis}.
    */
   void stop(long millis) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(() -> stopRequested = true, f);
+    submitEvent(() -> stopRequested = true);
     try {
       thread.join(millis);
     } catch (InterruptedException e) {
@@ -226,13 +342,18 @@ final class JobQueue implements PoolListener {
 
   /** Whether the loop (which also waits for timers) is running. */
   boolean isRunning() {
-    return thread.isAlive();
+    return thread.isAlive() && death == null;
+  }
+
+  /** Why the queue's thread died, or null while it lives. */
+  Throwable death() {
+    return death;
   }
 
   /**
    * Runs one PRAGMA statement on the store (tests simulate a full disk or a read-only database).
    */
-  CompletableFuture<Void> pragma(String statement) {
+  Call<Void> pragma(String statement) {
     return call(
         () -> {
           store.pragma(statement);
@@ -242,47 +363,26 @@ final class JobQueue implements PoolListener {
 
   /**
    * Completes after a turn that came after every command and event submitted so far, with the stats
-   * published; it also makes the loop look at the clock again (tests move an injected clock).
+   * published; it also makes the loop read the clock again (tests move an injected clock).
    */
-  CompletableFuture<Void> barrier() {
+  Call<Void> barrier() {
     return call(() -> null);
   }
 
-  private <T> CompletableFuture<T> call(Query<T> query) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    submit(
-        () -> {
-          T value = query.run();
-          effects.add(() -> f.complete(value));
-        },
-        f);
-    return f;
+  private <T> Call<T> call(Query<T> query) {
+    return submit(new Call<>(query));
   }
 
-  private void submit(Command body, CompletableFuture<?> caller) {
-    Command command =
-        new Command() {
-          @Override
-          public void run() throws Exception {
-            flushBatched(); // so the caller's command sees every row as the turn so far left it
-            body.run();
-          }
-
-          @Override
-          public void fail(Throwable cause) {
-            caller.completeExceptionally(
-                cause instanceof NightCoralException
-                    ? cause
-                    : new NightCoralException("database " + store.name() + ": " + cause, cause));
-          }
-        };
+  private <T> Call<T> submit(Call<T> call) {
     synchronized (inboxLock) {
       if (stopped) {
-        command.fail(new NightCoralException("NightCoral on " + store.name() + " is closed"));
-        return;
+        call.claim();
+        call.fail(closedException());
+        return call;
       }
-      inbox.add(command);
+      inbox.add(call);
     }
+    return call;
   }
 
   private void submitEvent(Command event) {
@@ -293,46 +393,89 @@ final class JobQueue implements PoolListener {
     }
   }
 
+  private NightCoralException closedException() {
+    Throwable cause = death;
+    return cause == null
+        ? new NightCoralException("NightCoral on " + store.name() + " is closed")
+        : new NightCoralException(
+            "NightCoral on " + store.name() + " stopped: its queue thread died of " + cause, cause);
+  }
+
   // ---- events from the pool (pool threads) ----
 
   @Override
   public void workerReady(Worker worker) {
-    submitEvent(() -> workers.add(worker));
+    submitEvent(() -> loads.add(worker));
   }
 
   @Override
-  public void jobFinished(Worker worker, long jobId, String reply, List<NewJob> posts) {
+  public void jobStarted(Worker worker, long jobId) {
     submitEvent(
         () -> {
-          Running r = release(worker, jobId);
-          if (r == null) {
+          HeldJob held = loads.start(worker, jobId);
+          if (held == null) {
+            log.warn("worker {} started job {}, which it did not hold", worker.id(), jobId);
             return;
           }
-          store.finished(jobId);
-          insertNow(posts);
-          retired++;
-          // The reply goes out now, not after the commit: the handler has finished, and if the
-          // commit
-          // were lost the job would simply run again (at least once), so the caller need not wait
-          // for it.
-          CompletableFuture<String> f = replies.get(jobId);
-          if (f != null) {
-            f.complete(reply);
+          pending.add(() -> store.markStarted(jobId));
+          metrics.queueLatency(now - held.dueAt);
+          if (held.wasTimer) {
+            metrics.timerLatency(now - held.dueAt);
           }
-          if (log.isTraceEnabled()) {
-            log.trace(
-                "job {} done by worker {}: {}", jobId, worker.id(), describe.apply(r.payload()));
+          if (held.deleter != null) {
+            held.deleter.complete(false); // too late: it runs
+            held.deleter = null;
           }
         });
   }
 
   @Override
-  public void jobFailed(Worker worker, long jobId, Failure failure) {
+  public void jobFinished(
+      Worker worker, long jobId, String reply, List<NewJob> posts, long handlerNanos) {
     submitEvent(
         () -> {
-          Running r = release(worker, jobId);
-          if (r != null) {
-            failAttempt(r, failure);
+          HeldJob held = release(worker, jobId, handlerNanos);
+          if (held == null) {
+            return;
+          }
+          retired++;
+          // The reply goes out now, not after the commit: the handler has finished, and if the
+          // commit were lost the job would simply run again (at least once).
+          replies.complete(jobId, reply);
+          pending.add(
+              () -> {
+                store.finished(jobId);
+                insertNow(posts);
+              });
+          trace("job {} done by worker {}: {}", held);
+        });
+  }
+
+  @Override
+  public void jobFailed(Worker worker, long jobId, Failure failure, long handlerNanos) {
+    submitEvent(
+        () -> {
+          HeldJob held = release(worker, jobId, handlerNanos);
+          if (held != null) {
+            failAttempt(held, failure);
+          }
+        });
+  }
+
+  @Override
+  public void jobCancelled(Worker worker, long jobId, boolean cancelled) {
+    submitEvent(
+        () -> {
+          HeldJob held = loads.get(jobId);
+          if (held == null || held.worker != worker) {
+            return;
+          }
+          if (cancelled) {
+            loads.finish(worker, jobId, 0);
+            giveBack(held);
+          } else if (held.deleter != null) {
+            held.deleter.complete(false);
+            held.deleter = null;
           }
         });
   }
@@ -342,26 +485,26 @@ final class JobQueue implements PoolListener {
     submitEvent(
         () -> {
           died++;
-          List<Running> held = workers.remove(worker);
-          Running r = held.isEmpty() ? null : held.get(0);
-          for (Running job : held) {
-            running.remove(job.id());
+          HeldJob running = null;
+          for (HeldJob held : loads.remove(worker)) {
+            if (held.started) {
+              running = held;
+              if (!draining && !poolStopped) {
+                failAttempt(held, Failure.of("worker " + worker.id() + " " + reason));
+              }
+            } else {
+              giveBack(held); // it never started here: no attempt to charge
+            }
           }
-          if (r != null && !draining) {
-            failAttempt(r, Failure.of("worker " + worker.id() + " " + reason));
+          if ((draining || poolStopped) && !killed) {
+            return; // children leaving as they were asked to are no news
           }
-          for (Running waiting : held.subList(Math.min(1, held.size()), held.size())) {
-            store.unstart(
-                waiting.id()); // it waited in the worker and never started: no attempt to charge
-            ready.mayHaveMore();
-          }
-          WorkerPoolError error =
+          notify(
               new WorkerPoolError(
                   killed ? WorkerPoolError.Kind.WORKER_KILLED : WorkerPoolError.Kind.WORKER_DIED,
                   worker.id(),
-                  r == null ? OptionalLong.empty() : OptionalLong.of(r.id()),
-                  reason);
-          effects.add(() -> notify(error));
+                  running == null ? OptionalLong.empty() : OptionalLong.of(running.id),
+                  reason));
         });
   }
 
@@ -369,64 +512,90 @@ final class JobQueue implements PoolListener {
   public void poolStopped(String why) {
     submitEvent(
         () -> {
-          draining = true; // nothing more to dispatch, and the deaths that follow charge no job
-          effects.add(
-              () -> {
-                NightCoralException stoppedPool = new NightCoralException(why);
-                replies.values().forEach(f -> f.completeExceptionally(stoppedPool));
-                notify(
-                    new WorkerPoolError(
-                        WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
-              });
+          poolStopped = true; // nothing more to hand out, and the deaths that follow charge no job
+          replies.failAll(new NightCoralException(why));
+          notify(
+              new WorkerPoolError(
+                  WorkerPoolError.Kind.POOL_STOPPED, -1, OptionalLong.empty(), why));
+        });
+  }
+
+  /** A job a worker gave back unstarted: deleted if a caller asked for that, else queued again. */
+  private void giveBack(HeldJob held) {
+    CompletableFuture<Boolean> deleter = held.deleter;
+    if (deleter == null) {
+      ready.mayHaveMore();
+      return;
+    }
+    held.deleter = null;
+    pending.add(
+        new PendingWrites.Write() {
+          @Override
+          public void apply() throws SQLException {
+            deleteNow(held.id);
+          }
+
+          @Override
+          public void committed(List<Runnable> effects) {
+            effects.add(() -> deleter.complete(true));
+          }
         });
   }
 
   /**
    * Frees the worker's hold on {@code jobId} and returns the job, or null if it did not hold it.
    */
-  private Running release(Worker worker, long jobId) {
-    Running r = workers.finish(worker, jobId);
-    if (r == null) {
+  private HeldJob release(Worker worker, long jobId, long handlerNanos) {
+    HeldJob held = loads.finish(worker, jobId, handlerNanos);
+    if (held == null) {
       log.warn("worker {} answered for job {}, which it did not hold", worker.id(), jobId);
       return null;
     }
-    running.remove(jobId);
-    metrics.jobTime(System.nanoTime() - r.startNanos());
-    return r;
+    metrics.jobTime(handlerNanos);
+    return held;
   }
 
   // ---- the loop ----
 
   private void loop() {
     List<Command> batch = new ArrayList<>();
-    while (!stopRequested) {
-      try {
-        awaitCommands(batch);
-        turn(batch);
-      } catch (InterruptedException e) {
-        log.warn("database {}: queue thread interrupted; stopping", store.name());
-        break;
-      } catch (Throwable t) {
-        log.error("database {}: unexpected error in the queue loop", store.name(), t);
+    try {
+      while (!stopRequested) {
+        try {
+          awaitCommands(batch);
+          turn(batch);
+        } catch (InterruptedException e) {
+          // Only stray code can interrupt this thread; it stops only when asked to.
+          log.warn("database {}: the queue thread was interrupted; going on", store.name());
+        } catch (Throwable t) {
+          log.error("database {}: unexpected error in the queue loop", store.name(), t);
+        }
+        batch.clear();
       }
-      batch.clear();
+    } catch (Throwable fatal) {
+      death = fatal;
+      log.error("database {}: the queue thread died", store.name(), fatal);
+    } finally {
+      finish();
     }
-    finish();
   }
 
   private void awaitCommands(List<Command> batch) throws InterruptedException {
     long wakeAt = counts.nextDue();
-    if (faultUntil > 0 && ready.mayHaveDue()) {
+    if (faultUntil > 0 && (ready.mayHaveDue() || pending.hasUncommitted())) {
       wakeAt = Math.min(wakeAt, faultUntil);
     }
     Command first;
     if (wakeAt == Long.MAX_VALUE) {
       first = inbox.take();
     } else {
-      Instant current =
-          clock.instant(); // sub-millisecond, so the loop wakes right at the due millisecond
+      // to the nanosecond, so the loop wakes right at the due millisecond
+      java.time.Instant current = clock.wallInstant();
       long waitNanos =
-          (wakeAt - current.toEpochMilli()) * 1_000_000 - current.getNano() % 1_000_000;
+          Times.minus(
+              Times.times(Times.minus(wakeAt, current.toEpochMilli()), 1_000_000),
+              current.getNano() % 1_000_000);
+      waitNanos = Math.min(waitNanos, MAX_SLEEP_NANOS);
       first = waitNanos <= 0 ? inbox.poll() : inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
     }
     if (first != null) {
@@ -436,18 +605,46 @@ final class JobQueue implements PoolListener {
   }
 
   private void turn(List<Command> batch) {
-    now = clock.millis();
-    effects.clear();
-    startedThisTurn.clear();
+    now = clock.advance();
+    afterCommit.clear();
+    sentThisTurn.clear();
+    List<Call<?>> succeeded = new ArrayList<>();
+    boolean recount = false;
     try {
+      // Workers' reports first: they only change memory and add pending writes, so no failure of
+      // the database can make them go unheard.
+      for (Command c : batch) {
+        if (!(c instanceof Call<?>)) {
+          c.run();
+        }
+      }
       advanceTime();
       for (Command c : batch) {
-        c.run();
+        if (c instanceof Call<?> call) {
+          if (!call.claim()) {
+            continue; // withdrawn by its caller
+          }
+          applyPending(); // so the call sees every row as the turn so far left it
+          store.savepoint();
+          try {
+            call.run();
+            store.releaseSavepoint();
+            succeeded.add(call);
+          } catch (Exception e) {
+            store.rollbackToSavepoint();
+            call.fail(e);
+            recount = true;
+          }
+        }
       }
+      if (recount) {
+        resync();
+      }
+      applyPending();
       dispatch();
-      flushBatched();
       store.commit();
-    } catch (Exception e) {
+      pending.committed(afterCommit);
+    } catch (Throwable e) {
       log.error(
           "database {}: a transaction of {} commands failed and was rolled back: {}",
           store.name(),
@@ -455,13 +652,18 @@ final class JobQueue implements PoolListener {
           e.toString(),
           e);
       recoverFromFault();
-      for (Command c : batch) {
-        c.fail(e);
+      afterCommit.clear();
+      for (Call<?> call : succeeded) {
+        call.fail(e);
       }
-      effects.clear();
+      for (Command c : batch) {
+        if (c instanceof Call<?> call && !call.isDone() && !succeeded.contains(call)) {
+          call.fail(e); // not reached before the failure
+        }
+      }
     }
     publishStats();
-    for (Runnable effect : effects) {
+    for (Runnable effect : afterCommit) {
       try {
         effect.run();
       } catch (Throwable t) {
@@ -472,14 +674,15 @@ final class JobQueue implements PoolListener {
       idleWaiters.forEach(f -> f.complete(null));
       idleWaiters.clear();
     }
-    if (drained != null && running.isEmpty()) {
+    if (drained != null && loads.heldCount() == 0) {
       drained.complete(null);
       drained = null;
     }
   }
 
-  /** Writes the batched deletes of finished jobs and attempt counts. */
-  private void flushBatched() throws SQLException {
+  /** Writes what the workers reported, and the batched deletes and attempt counts. */
+  private void applyPending() throws SQLException {
+    pending.apply();
     counts.finished(store.flushBatched());
   }
 
@@ -495,7 +698,7 @@ final class JobQueue implements PoolListener {
     for (int i = 0; i < ids.length; i++) {
       NewJob job = jobs.get(i);
       long horizon = counts.horizon();
-      long dueAt = job.dueAt() == NewJob.NOW ? horizon : job.dueAt();
+      long dueAt = job.dueAt(horizon);
       long id = store.insert(job.payload(), dueAt, horizon);
       ids[i] = id;
       if (counts.stored(dueAt)) {
@@ -506,7 +709,7 @@ final class JobQueue implements PoolListener {
   }
 
   private boolean deleteNow(long id) throws SQLException {
-    if (running.containsKey(id)) {
+    if (loads.holds(id)) {
       return false;
     }
     OptionalLong dueAt = store.delete(id);
@@ -519,18 +722,17 @@ final class JobQueue implements PoolListener {
   }
 
   private void dispatch() throws SQLException {
-    if (draining || now < faultUntil) {
+    if (draining || poolStopped || now < faultUntil) {
       return;
     }
-    flushBatched(); // finished jobs must be gone before the read-ahead queries for due jobs
     faultUntil = 0;
     Worker worker;
-    while ((worker = workers.pick()) != null) {
-      StoredJob job = ready.next(counts.horizon(), running.size(), running::containsKey);
+    while ((worker = loads.pick()) != null) {
+      StoredJob job = ready.next(counts.horizon(), loads.heldCount(), loads::holds);
       if (job == null) {
         return;
       }
-      if (job.attempts() >= maxAttempts) {
+      if (job.attempts() >= settings.maxAttempts()) {
         // every earlier attempt ended with the whole server going down
         bury(
             job.id(),
@@ -538,62 +740,56 @@ final class JobQueue implements PoolListener {
             Failure.of("NightCoral stopped while the job ran, " + job.attempts() + " times"));
         continue;
       }
-      store.markStarted(job.id());
-      Running r =
-          new Running(job.id(), job.payload(), job.attempts() + 1, worker, System.nanoTime());
-      metrics.queueLatency(now - job.dueAt());
-      if (job.wasTimer()) {
-        metrics.timerLatency(now - job.dueAt());
-      }
-      running.put(job.id(), r);
-      workers.assign(r);
-      startedThisTurn.add(r);
-      effects.add(
+      HeldJob held =
+          new HeldJob(
+              job.id(), job.payload(), job.attempts() + 1, worker, job.dueAt(), job.wasTimer());
+      loads.assign(held);
+      sentThisTurn.add(held);
+      afterCommit.add(
           () -> {
-            if (log.isTraceEnabled()) {
-              log.trace(
-                  "job {} (attempt {}) to worker {}: {}",
-                  r.id(),
-                  r.attempts(),
-                  r.worker().id(),
-                  describe.apply(r.payload()));
-            }
-            r.worker().run(r.id(), r.payload());
+            trace("job {} (attempt " + held.attempt + ") to worker {}: {}", held);
+            held.worker.run(held.id, held.payload, held.attempt);
           });
     }
   }
 
-  private void failAttempt(Running r, Failure failure) throws SQLException {
-    if (r.attempts() >= maxAttempts) {
-      bury(r.id(), r.attempts(), failure);
+  private void failAttempt(HeldJob held, Failure failure) {
+    if (held.attempt >= settings.maxAttempts()) {
+      pending.add(
+          new PendingWrites.Write() {
+            @Override
+            public void apply() throws SQLException {
+              bury(held.id, held.attempt, failure);
+            }
+          });
       return;
     }
-    long dueAt = now + backoff.delayMillis(r.attempts());
-    store.retryLater(r.id(), dueAt, failure.describe());
-    counts.postponed(dueAt);
-    effects.add(
-        () ->
-            log.warn(
-                "job {} failed attempt {} of {}, retrying in {} ms: {}",
-                r.id(),
-                r.attempts(),
-                maxAttempts,
-                dueAt - now,
-                headline(failure)));
+    long delay = settings.backoff().delayMillis(held.attempt);
+    long dueAt = Times.plus(now, delay);
+    pending.add(
+        () -> {
+          store.retryLater(held.id, dueAt, failure.describe());
+          counts.postponed(dueAt);
+        });
+    log.warn(
+        "job {} failed attempt {} of {}, retrying in {} ms: {}",
+        held.id,
+        held.attempt,
+        settings.maxAttempts(),
+        delay,
+        headline(failure));
   }
 
+  /** Sets a job aside as dead, inside the current transaction; the news goes out after commit. */
   private void bury(long id, int attempts, Failure failure) throws SQLException {
-    store.bury(id, failure.describe(), now);
+    store.bury(id, attempts, failure.describe(), now);
     counts.buried();
-    effects.add(
+    afterCommit.add(
         () -> {
           log.error("job {} is dead after {} attempts: {}", id, attempts, headline(failure));
-          CompletableFuture<String> f = replies.get(id);
-          if (f != null) {
-            f.completeExceptionally(
-                new JobFailedException(
-                    id, failure.className(), failure.message(), failure.stack()));
-          }
+          replies.fail(
+              id,
+              new JobFailedException(id, failure.className(), failure.message(), failure.stack()));
           notify(
               new WorkerPoolError(
                   WorkerPoolError.Kind.JOB_DEAD, -1, OptionalLong.of(id), headline(failure)));
@@ -607,39 +803,51 @@ final class JobQueue implements PoolListener {
   }
 
   private void notify(WorkerPoolError error) {
-    try {
-      notifyError.accept(error);
-    } catch (Throwable t) {
-      log.error("notifyError callback threw", t);
+    callbacks.execute(() -> settings.notifyError().accept(error));
+  }
+
+  private void trace(String format, HeldJob held) {
+    if (log.isTraceEnabled()) {
+      callbacks.execute(
+          () ->
+              log.trace(
+                  format, held.id, held.worker.id(), settings.describe().apply(held.payload)));
     }
   }
 
   /**
-   * After a failed transaction: undo this turn's dispatch and re-read the counts from the database.
+   * After a failed transaction: roll back, take back this turn's hand-outs (none was sent), keep
+   * what workers reported for the next transaction, and re-read the counts.
    */
   private void recoverFromFault() {
     store.rollback();
-    for (Running r : startedThisTurn) {
-      running.remove(r.id());
-      workers.unassign(r);
+    pending.rolledBack();
+    for (HeldJob held : sentThisTurn) {
+      loads.unassign(held);
     }
-    ready.clear();
     faultUntil = now + FAULT_PAUSE_MILLIS;
     try {
-      counts.recount(now);
+      resync();
       store.commit();
     } catch (SQLException e) {
       log.error("database {}: cannot re-read counts: {}", store.name(), e.toString());
     }
   }
 
+  /** Re-reads the counts and forgets the jobs read ahead (after something rolled back). */
+  private void resync() throws SQLException {
+    ready.clear();
+    counts.recount(now);
+  }
+
   private void publishStats() {
+    int running = loads.runningCount();
     stats =
         new Stats(
             poolSize.getAsInt(),
-            workers.idleCount(),
-            Math.max(0, counts.due() - running.size()),
-            running.size(),
+            loads.idleCount(),
+            Math.max(0, counts.due() - running),
+            running,
             retired,
             died,
             counts.later(),
@@ -652,14 +860,17 @@ final class JobQueue implements PoolListener {
       stopped = true;
       inbox.drainTo(left);
     }
-    NightCoralException closed =
-        new NightCoralException("NightCoral on " + store.name() + " is closed");
-    left.forEach(c -> c.fail(closed));
+    NightCoralException closed = closedException();
+    for (Command c : left) {
+      if (c instanceof Call<?> call && call.claim()) {
+        call.fail(closed);
+      }
+    }
     idleWaiters.forEach(f -> f.completeExceptionally(closed));
     if (drained != null) {
       drained.complete(null);
     }
-    replies.values().forEach(f -> f.completeExceptionally(closed));
+    replies.failAll(closed);
     store.close();
     log.info("database {}: closed", store.name());
   }

@@ -1,5 +1,6 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.Times;
 import io.nightcoral.internal.pool.ChildCommand;
 import io.nightcoral.internal.pool.FakeWorkerPool;
 import io.nightcoral.internal.pool.ProcessPool;
@@ -8,10 +9,12 @@ import io.nightcoral.internal.store.DatabaseLock;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.store.StartRecords;
 import io.nightcoral.worker.JobHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,10 +54,14 @@ public final class NightCoral<J> implements AutoCloseable {
   private final DatabaseLock lock;
   private final JobQueue queue;
   private final Metrics metrics;
-  private final ScheduledThreadPoolExecutor timeouts;
+  private final Callbacks callbacks;
+  private final Replies replies;
+  private final StartRecords startRecords;
+  private final Object lifecycle = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread exitHook = new Thread(this::stopWorkersAtExit, "nightcoral-exit");
-  private WorkerPool pool;
+  private WorkerPool pool; // guarded by lifecycle
+  private boolean exitHookAdded; // guarded by lifecycle
 
   /** Starts a builder for jobs of {@code jobType}, stored as JSON through Jackson. */
   public static <J> NightCoralBuilder<J> builder(Class<J> jobType) {
@@ -87,32 +92,48 @@ public final class NightCoral<J> implements AutoCloseable {
       releaseLock();
       throw e;
     }
-    this.metrics =
-        config.meterRegistry == null
-            ? Metrics.NONE
-            : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
-    this.queue =
-        new JobQueue(
-            store,
-            clock,
-            config.cacheJobs,
-            config.maxAttempts,
-            new Backoff(config.retryFirst, config.retryMax),
-            config.notifyError,
-            this::describe,
-            this::poolSize,
-            metrics,
-            config.workerPrefetch);
-    this.timeouts =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "nightcoral-timeouts");
-              t.setDaemon(true);
-              return t;
-            });
-    timeouts.setRemoveOnCancelPolicy(true);
-    queue.start();
+    try {
+      this.startRecords = lock == null ? null : StartRecords.beside(Path.of(database));
+      if (startRecords != null) {
+        List<StartRecords.Noted> noted = startRecords.recover(store);
+        store.commit();
+        startRecords.clear();
+        if (!noted.isEmpty()) {
+          log.info(
+              "database {}: charged the attempts of {} jobs that started before the last stop",
+              database,
+              noted.size());
+        }
+      }
+      this.callbacks = new Callbacks(log);
+      this.replies = new Replies(callbacks, config.replyTimeout);
+      this.metrics =
+          config.meterRegistry == null
+              ? Metrics.NONE
+              : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
+      this.queue =
+          new JobQueue(
+              store,
+              new QueueClock(clock, config.ticker, log, database),
+              new JobQueue.Settings(
+                  config.cacheJobs,
+                  config.maxAttempts,
+                  new Backoff(config.retryFirst, config.retryMax),
+                  config.workerPrefetch,
+                  config.notifyError,
+                  this::describe),
+              callbacks,
+              replies,
+              this::poolSize,
+              metrics);
+      queue.start();
+    } catch (SQLException | RuntimeException e) {
+      store.close();
+      releaseLock();
+      throw e instanceof RuntimeException r
+          ? r
+          : new NightCoralException("cannot open database " + database + ": " + e, e);
+    }
     log.info("NightCoral started: {}", config);
   }
 
@@ -139,15 +160,23 @@ public final class NightCoral<J> implements AutoCloseable {
     if (count <= 0) {
       throw new IllegalArgumentException("count must be positive, was " + count);
     }
-    checkOpen();
-    synchronized (this) {
+    synchronized (lifecycle) { // close() waits for a launch under way, then stops what it started
+      checkOpen();
       if (pool != null) {
-        throw new IllegalStateException("launch was already called");
+        if (!pool.stopped()) {
+          throw new IllegalStateException("launch was already called");
+        }
+        pool.shutdown(config.closeTimeout); // a pool that stopped itself: start afresh
+        pool = null;
+        await(queue.poolRestarting());
       }
       WorkerPool created = createPool(handlerClassName);
       created.start(count);
       pool = created;
-      Runtime.getRuntime().addShutdownHook(exitHook);
+      if (!exitHookAdded) {
+        Runtime.getRuntime().addShutdownHook(exitHook);
+        exitHookAdded = true;
+      }
     }
     await(queue.barrier()); // the queue has seen every worker ready, and stats() shows them
   }
@@ -176,8 +205,9 @@ public final class NightCoral<J> implements AutoCloseable {
             config.pingTimeout,
             config.jobTimeout,
             config.workerDeathThreshold,
-            config.workerDeathDuration);
-    return new ProcessPool(settings, queue, clock, this::localHandler, metrics::ping);
+            config.workerDeathDuration,
+            startRecords);
+    return new ProcessPool(settings, queue, this::localHandler, metrics::ping);
   }
 
   /** Runs the builder's localHandler on a posted job's text: the text to store, or null. */
@@ -199,9 +229,14 @@ public final class NightCoral<J> implements AutoCloseable {
     return p == null ? 0 : p.size();
   }
 
-  /** Stores a job to run as soon as a worker is free; returns once it is durable. */
+  /**
+   * Stores a job to run as soon as a worker is free; returns once it is durable. If the database
+   * does not answer in time or the caller is interrupted, the exception says whether the job was
+   * stored: "was not stored" when it was withdrawn before the queue took it up, else "may have been
+   * stored".
+   */
   public QueuedJob add(J job) {
-    return handle(store(List.of(entry(job, NewJob.NOW)), null)[0]);
+    return handle(store(List.of(NewJob.now(encode(job))), null)[0]);
   }
 
   /** Stores many jobs in one transaction; returns once all are durable. */
@@ -209,7 +244,7 @@ public final class NightCoral<J> implements AutoCloseable {
     Objects.requireNonNull(jobs, "jobs");
     List<NewJob> entries = new ArrayList<>(jobs.size());
     for (J job : jobs) {
-      entries.add(entry(job, NewJob.NOW));
+      entries.add(NewJob.now(encode(job)));
     }
     long[] ids = store(entries, null);
     List<QueuedJob> handles = new ArrayList<>(ids.length);
@@ -219,43 +254,43 @@ public final class NightCoral<J> implements AutoCloseable {
     return handles;
   }
 
-  /** Stores a job whose handler's return value completes {@link QueuedQueryJob#reply()}. */
+  /**
+   * Stores a job whose handler's return value completes {@link QueuedQueryJob#reply()}; the reply
+   * and its dependents complete on a NightCoral callback thread, never the queue's.
+   */
   public QueuedQueryJob<J> addQuery(J job) {
-    NewJob entry = entry(job, NewJob.NOW);
+    NewJob entry = NewJob.now(encode(job));
     CompletableFuture<String> raw = new CompletableFuture<>();
     long id = store(List.of(entry), List.of(raw))[0];
-    Duration limit = config.replyTimeout;
-    ScheduledFuture<?> timeout =
-        timeouts.schedule(
-            () ->
-                raw.completeExceptionally(
-                    new TimeoutException("no reply for job " + id + " within " + limit)),
-            limit.toNanos(),
-            TimeUnit.NANOSECONDS);
-    raw.whenComplete((r, t) -> timeout.cancel(false));
     CompletableFuture<J> reply = raw.thenApply(codec::decode);
     return new QueryHandle<>(id, this, reply);
   }
 
-  /** Stores a job to run once {@code delay} has passed; {@code delete()} cancels it until then. */
+  /**
+   * Stores a job to run once {@code delay} has passed, counted on the queue's clock; {@code
+   * delete()} cancels it until then. A delay too long to count is never due.
+   */
   public QueuedJob addTimer(Duration delay, J job) {
     Objects.requireNonNull(delay, "delay");
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return handle(
-        store(List.of(entry(job, Math.addExact(clock.millis(), delay.toMillis()))), null)[0]);
+    return handle(store(List.of(NewJob.after(encode(job), Times.millis(delay))), null)[0]);
   }
 
   /**
-   * Stores a job to run at (or right after) {@code expires}; a time in the past runs it at once.
+   * Stores a job to run at (or right after) {@code expires}; a time in the past runs it at once, a
+   * time beyond what epoch milliseconds can count never.
    */
   public QueuedJob addTimerAt(Instant expires, J job) {
     Objects.requireNonNull(expires, "expires");
-    return handle(store(List.of(entry(job, expires.toEpochMilli())), null)[0]);
+    return handle(store(List.of(NewJob.at(encode(job), Times.epochMillis(expires))), null)[0]);
   }
 
-  /** Completes the next time no job is due or running. */
+  /**
+   * Completes the next time no job is due or running; the future's dependents run on a NightCoral
+   * callback thread.
+   */
   public CompletableFuture<Void> idle() {
     checkOpen();
     return queue.idle();
@@ -303,17 +338,19 @@ public final class NightCoral<J> implements AutoCloseable {
   }
 
   /**
-   * Stops taking jobs, lets running jobs finish (up to {@code closeTimeout}), stops the workers and
-   * closes the database. Unfinished jobs stay stored and run at the next start. Idempotent.
+   * Stops taking jobs, takes back the jobs sent ahead to workers, lets running jobs finish (up to
+   * {@code closeTimeout}), stops the workers, records their last answers, and closes the database.
+   * Unfinished jobs stay stored and run at the next start. Idempotent; may be called from any
+   * thread, callbacks included.
    */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long graceNanos = config.closeTimeout.toNanos();
+    long deadline = System.nanoTime() + config.closeTimeout.toNanos();
     try {
-      queue.drain().get(graceNanos, TimeUnit.NANOSECONDS);
+      queue.drain().get(config.closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.warn(
           "database {}: jobs still running after {}; they will run again at the next start",
@@ -325,11 +362,19 @@ public final class NightCoral<J> implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     WorkerPool p;
-    synchronized (this) {
+    synchronized (lifecycle) { // waits for a launch under way
       p = pool;
     }
     if (p != null) {
-      p.shutdown(config.closeTimeout);
+      // the children's last answers and deaths reach the queue before it stops
+      p.shutdown(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+      try {
+        queue.barrier().get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("database {}: the last answers of the workers were not recorded: {}", database, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(exitHook);
       } catch (IllegalStateException e) {
@@ -337,7 +382,11 @@ public final class NightCoral<J> implements AutoCloseable {
       }
     }
     queue.stop(STORE_WAIT.toMillis());
-    timeouts.shutdownNow();
+    if (startRecords != null && !queue.isRunning()) {
+      startRecords.clear(); // every start they noted is committed
+    }
+    replies.close();
+    callbacks.close();
     releaseLock();
   }
 
@@ -376,14 +425,14 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.barrier());
   }
 
-  private NewJob entry(J job, long dueAt) {
+  private String encode(J job) {
     Objects.requireNonNull(job, "job");
-    return new NewJob(codec.encode(job), dueAt);
+    return codec.encode(job);
   }
 
-  private long[] store(List<NewJob> jobs, List<CompletableFuture<String>> replies) {
+  private long[] store(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
     checkOpen();
-    return await(queue.insert(jobs, replies));
+    return awaitStored(queue.insert(jobs, replyFutures));
   }
 
   private QueuedJob handle(long id) {
@@ -402,23 +451,54 @@ public final class NightCoral<J> implements AutoCloseable {
     if (closed.get()) {
       throw new NightCoralException("NightCoral on " + database + " is closed");
     }
+    Throwable death = queue == null ? null : queue.death();
+    if (death != null) {
+      throw new NightCoralException(
+          "NightCoral on " + database + " stopped: its queue thread died of " + death, death);
+    }
+  }
+
+  /** Waits for an insert; on a timeout or an interrupt, says whether the jobs were stored. */
+  private long[] awaitStored(JobQueue.Call<long[]> insert) {
+    try {
+      return insert.get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    } catch (TimeoutException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      String why =
+          e instanceof InterruptedException
+              ? "interrupted while waiting for database " + database
+              : "database " + database + " did not answer within " + STORE_WAIT;
+      if (insert.withdraw()) {
+        throw new NightCoralException(why + "; the job was not stored", e);
+      }
+      throw new NightCoralException(
+          why + "; the job may have been stored (its outcome is unknown)", e);
+    }
   }
 
   private static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      throw new NightCoralException(cause.toString(), cause);
+      throw unwrap(e);
     } catch (TimeoutException e) {
       throw new NightCoralException("the database did not answer within " + STORE_WAIT, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new NightCoralException("interrupted while waiting for the database", e);
     }
+  }
+
+  private static RuntimeException unwrap(ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    return new NightCoralException(cause.toString(), cause);
   }
 
   private record JobHandle(long id, NightCoral<?> owner) implements QueuedJob {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Configures a {@link NightCoral}; every option has a default except {@link #databaseFile}. A bad
@@ -83,6 +84,7 @@ public final class NightCoralBuilder<J> {
   Duration retryMax = DEFAULT_RETRY_MAX;
   Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   Clock clock = Clock.systemUTC();
+  LongSupplier ticker = System::nanoTime;
   String synchronous = "FULL";
   Object meterRegistry;
   int workerPrefetch = DEFAULT_WORKER_PREFETCH;
@@ -280,6 +282,15 @@ public final class NightCoralBuilder<J> {
   /** The clock for due times (tests move it); package-private on purpose. */
   NightCoralBuilder<J> clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * The monotonic clock in nanoseconds that tells steps of {@link #clock} from the passing of time
+   * (tests that move their clock move this with it); package-private on purpose.
+   */
+  NightCoralBuilder<J> ticker(LongSupplier nanos) {
+    this.ticker = Objects.requireNonNull(nanos, "ticker");
     return this;
   }
 

@@ -2,32 +2,28 @@ package io.nightcoral;
 
 import io.nightcoral.internal.pool.Worker;
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The jobs each worker holds, oldest first: the first is running, the others wait in the worker so
- * it never waits for the coordinator between jobs. How many a worker may hold adapts to how long
- * jobs take: about {@link #QUEUED_WORK_NANOS} of work, between 1 and {@code maxDepth}; long jobs
- * are therefore sent one at a time, and nothing waits long behind them. Confined to the queue's
+ * The jobs each worker holds, in the order it runs them: at most one started (its handler runs),
+ * the others sent ahead so the worker never waits for the coordinator between jobs. How many a
+ * worker may hold adapts to how long handlers take: about {@link #QUEUED_WORK_NANOS} of work,
+ * between 1 and {@code maxDepth}; long jobs therefore go one at a time. Confined to the queue's
  * thread.
  */
 final class WorkerLoads {
-  /** How much work a worker may hold beyond the job it runs, judged from recent jobs. */
+  /** How much work a worker may hold beyond the job it runs, judged from recent handlers. */
   static final long QUEUED_WORK_NANOS = 2_000_000;
 
-  /** One worker's jobs, and when it last answered. */
-  private static final class Load {
-    final ArrayDeque<Running> held = new ArrayDeque<>();
-    long lastAnswerNanos;
-  }
-
   private final int maxDepth;
-  private final Map<Worker, Load> loads = new LinkedHashMap<>();
+  private final Map<Worker, ArrayDeque<HeldJob>> loads = new LinkedHashMap<>();
+  private final Map<Long, HeldJob> byId = new HashMap<>();
   private int idle;
-  private long serviceNanos; // moving average of one job's time in a worker; 0 until measured
+  private int running;
+  private long serviceNanos; // moving average of a handler's time; 0 until measured
 
   WorkerLoads(int maxDepth) {
     this.maxDepth = maxDepth;
@@ -35,21 +31,27 @@ final class WorkerLoads {
 
   /** A worker is ready for jobs. */
   void add(Worker worker) {
-    if (loads.putIfAbsent(worker, new Load()) == null) {
+    if (loads.putIfAbsent(worker, new ArrayDeque<>()) == null) {
       idle++;
     }
   }
 
-  /** A worker is gone; returns the jobs it held, the running one first. */
-  List<Running> remove(Worker worker) {
-    Load load = loads.remove(worker);
-    if (load == null) {
+  /** A worker is gone; returns the jobs it held, in order. */
+  List<HeldJob> remove(Worker worker) {
+    ArrayDeque<HeldJob> held = loads.remove(worker);
+    if (held == null) {
       return List.of();
     }
-    if (load.held.isEmpty()) {
+    if (held.isEmpty()) {
       idle--;
     }
-    return List.copyOf(load.held);
+    for (HeldJob job : held) {
+      byId.remove(job.id);
+      if (job.started) {
+        running--;
+      }
+    }
+    return List.copyOf(held);
   }
 
   /** How many jobs a worker may hold now. */
@@ -64,8 +66,8 @@ final class WorkerLoads {
   Worker pick() {
     Worker best = null;
     int bestLoad = depth();
-    for (Map.Entry<Worker, Load> e : loads.entrySet()) {
-      int load = e.getValue().held.size();
+    for (Map.Entry<Worker, ArrayDeque<HeldJob>> e : loads.entrySet()) {
+      int load = e.getValue().size();
       if (load < bestLoad) {
         best = e.getKey();
         bestLoad = load;
@@ -77,54 +79,87 @@ final class WorkerLoads {
     return best;
   }
 
-  void assign(Running job) {
-    ArrayDeque<Running> held = loads.get(job.worker()).held;
+  /** Hands {@code job} to its worker. */
+  void assign(HeldJob job) {
+    ArrayDeque<HeldJob> held = loads.get(job.worker);
     if (held.isEmpty()) {
       idle--;
     }
     held.addLast(job);
+    byId.put(job.id, job);
   }
 
   /** Takes back a job that was never sent (its transaction rolled back). */
-  void unassign(Running job) {
-    Load load = loads.get(job.worker());
-    if (load != null && load.held.remove(job) && load.held.isEmpty()) {
-      idle++;
+  void unassign(HeldJob job) {
+    release(job);
+  }
+
+  /** The job with id {@code id} if a worker holds it, or null. */
+  HeldJob get(long id) {
+    return byId.get(id);
+  }
+
+  /** Whether a worker holds job {@code id}. */
+  boolean holds(long id) {
+    return byId.containsKey(id);
+  }
+
+  /** The worker started job {@code jobId}; returns it, or null if the worker did not hold it. */
+  HeldJob start(Worker worker, long jobId) {
+    HeldJob job = byId.get(jobId);
+    if (job == null || job.worker != worker || job.started) {
+      return null;
     }
+    job.started = true;
+    running++;
+    return job;
   }
 
   /**
-   * The worker answered for {@code jobId}; returns that job, or null if the worker did not hold it.
+   * The worker answered for, or gave back, job {@code jobId}; returns that job, or null if the
+   * worker did not hold it.
    */
-  Running finish(Worker worker, long jobId) {
-    Load load = loads.get(worker);
-    if (load == null) {
+  HeldJob finish(Worker worker, long jobId, long handlerNanos) {
+    HeldJob job = byId.get(jobId);
+    if (job == null || job.worker != worker) {
       return null;
     }
-    for (Iterator<Running> it = load.held.iterator(); it.hasNext(); ) {
-      Running r = it.next();
-      if (r.id() == jobId) {
-        it.remove();
-        if (load.held.isEmpty()) {
-          idle++;
-        }
-        measure(load, r);
-        return r;
-      }
+    release(job);
+    if (handlerNanos > 0) {
+      long service = Math.max(1, handlerNanos);
+      serviceNanos =
+          serviceNanos == 0 ? service : serviceNanos - (serviceNanos >> 3) + (service >> 3);
     }
-    return null;
+    return job;
   }
 
-  /** A job's own time: from when it could start (sent, or the previous answer) to its answer. */
-  private void measure(Load load, Running r) {
-    long now = System.nanoTime();
-    long service = Math.max(1, now - Math.max(load.lastAnswerNanos, r.startNanos()));
-    load.lastAnswerNanos = now;
-    serviceNanos =
-        serviceNanos == 0 ? service : serviceNanos - (serviceNanos >> 3) + (service >> 3);
+  private void release(HeldJob job) {
+    ArrayDeque<HeldJob> held = loads.get(job.worker);
+    if (held != null && held.remove(job) && held.isEmpty()) {
+      idle++;
+    }
+    if (byId.remove(job.id) != null && job.started) {
+      running--;
+    }
   }
 
+  /** Every job a worker holds but has not started. */
+  List<HeldJob> waiting() {
+    return byId.values().stream().filter(j -> !j.started).toList();
+  }
+
+  /** Workers holding no job. */
   int idleCount() {
     return idle;
+  }
+
+  /** Jobs whose handler runs now. */
+  int runningCount() {
+    return running;
+  }
+
+  /** Jobs held, started or not. */
+  int heldCount() {
+    return byId.size();
   }
 }

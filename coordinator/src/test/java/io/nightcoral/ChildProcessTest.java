@@ -119,7 +119,8 @@ class ChildProcessTest {
       for (int i = 0; i < 3; i++) {
         nc.add(new TestJob("count", i));
       }
-      await().until(() -> busyPids().size() == 1 && nc.stats().running() == 4);
+      await().until(() -> busyPids().size() == 1 && nc.stats().running() == 1);
+      assertEquals(3, nc.stats().queued(), "jobs sent ahead are queued, not running");
       ProcessHandle.of(busyPids().iterator().next()).orElseThrow().destroyForcibly();
       await().until(() -> nc.stats().retired() == 3);
       assertEquals(List.of(busy), nc.deadJobs().stream().map(DeadJob::id).toList());

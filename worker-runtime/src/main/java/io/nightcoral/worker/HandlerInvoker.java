@@ -33,6 +33,7 @@ final class HandlerInvoker<J, S> {
     Reply.Builder reply = Reply.newBuilder().setId(job.getId());
     VirtualMachineError fatal = null;
     portal.open();
+    long started = System.nanoTime();
     try {
       String payload = codec.encode(handler.handle(codec.decode(job.getPayload()), state, portal));
       if (payload != null) {
@@ -44,6 +45,7 @@ final class HandlerInvoker<J, S> {
         fatal = error;
       }
     }
+    reply.setHandlerNanos(System.nanoTime() - started);
     List<PostedJob> posted = portal.close();
     FromWorker post =
         posted.isEmpty()
@@ -60,6 +62,7 @@ final class HandlerInvoker<J, S> {
               .setReply(
                   Reply.newBuilder()
                       .setId(job.getId())
+                      .setHandlerNanos(reply.getHandlerNanos())
                       .setFailure(
                           Failures.of(
                               new IllegalArgumentException(

@@ -1,20 +1,22 @@
 package io.nightcoral.worker;
 
+import io.nightcoral.protocol.Cancelled;
 import io.nightcoral.protocol.FrameReader;
 import io.nightcoral.protocol.FromWorker;
 import io.nightcoral.protocol.Pong;
 import io.nightcoral.protocol.ToWorker;
 import java.io.IOException;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 
 /**
- * The only reader of the child's stdin: one thread reads every frame, answers pings at once, queues
- * the other messages for the handler loop, and halts the child when the coordinator goes away.
+ * The only reader of the child's stdin: one thread reads every frame, answers pings and cancels at
+ * once, keeps the other messages in arrival order for the handler loop, and halts the child when
+ * the coordinator goes away.
  */
 final class Inbox {
 
-  private final BlockingQueue<ToWorker> queue = new LinkedBlockingQueue<>();
+  private final ArrayDeque<ToWorker> waiting = new ArrayDeque<>(); // guarded by this
   private final FrameReader reader;
   private final Outbox outbox;
 
@@ -33,14 +35,37 @@ final class Inbox {
   }
 
   /** Returns the next Setup, RunJob or Shutdown message, waiting for one to arrive. */
-  ToWorker take() {
-    for (; ; ) {
+  synchronized ToWorker take() {
+    while (waiting.isEmpty()) {
       try {
-        return queue.take();
+        wait();
       } catch (InterruptedException e) {
         // Only stray user threads could interrupt the handler loop, which stops only by halting.
       }
     }
+    return waiting.removeFirst();
+  }
+
+  /** Returns the next message if one has arrived, or null. */
+  synchronized ToWorker poll() {
+    return waiting.pollFirst();
+  }
+
+  private synchronized void add(ToWorker message) {
+    waiting.addLast(message);
+    notifyAll();
+  }
+
+  /** Removes job {@code id} if it waits here; false if it was taken (it started) or never came. */
+  private synchronized boolean cancel(long id) {
+    for (Iterator<ToWorker> it = waiting.iterator(); it.hasNext(); ) {
+      ToWorker message = it.next();
+      if (message.hasJob() && message.getJob().getId() == id) {
+        it.remove();
+        return true;
+      }
+    }
+    return false;
   }
 
   private void run() {
@@ -52,9 +77,16 @@ final class Inbox {
                   FromWorker.newBuilder()
                       .setPong(Pong.newBuilder().setId(message.getPing().getId()))
                       .build());
+          case CANCEL -> {
+            long id = message.getCancel().getId();
+            outbox.send(
+                FromWorker.newBuilder()
+                    .setCancelled(Cancelled.newBuilder().setId(id).setCancelled(cancel(id)))
+                    .build());
+          }
           case BODY_NOT_SET ->
               throw Halt.now(Halt.FAILED, "the coordinator sent a frame with no message in it");
-          default -> queue.add(message);
+          default -> add(message);
         }
       }
       throw Halt.now(Halt.ORDERLY, null);

@@ -7,7 +7,9 @@ import io.nightcoral.protocol.Ready;
 import io.nightcoral.protocol.RunJob;
 import io.nightcoral.protocol.Setup;
 import io.nightcoral.protocol.SetupFailed;
+import io.nightcoral.protocol.Started;
 import io.nightcoral.protocol.ToWorker;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,10 @@ import java.util.List;
 /**
  * The handler loop of a child: the Setup handshake, then one job at a time in arrival order until a
  * Shutdown message; it ends only by halting the process.
+ *
+ * <p>Before a handler runs, its job is noted in the {@link StartRecord} and a Started frame is in
+ * the pipe; a job's answer is in the pipe before the next job starts. So if a job kills the
+ * process, the coordinator knows which job it was, and that the ones before it finished.
  */
 final class JobLoop {
 
@@ -24,6 +30,7 @@ final class JobLoop {
   private final Inbox inbox;
   private final Outbox outbox;
   private final HandlerLoader loader = new HandlerLoader(new ObjectMapper());
+  private StartRecord record;
 
   JobLoop(Inbox inbox, Outbox outbox) {
     this.inbox = inbox;
@@ -34,15 +41,27 @@ final class JobLoop {
   void run() {
     try {
       HandlerInvoker<?, ?> invoker = handshake(inbox.take());
-      for (; ; ) {
-        ToWorker message = inbox.take();
+      List<FromWorker> unsent = new ArrayList<>(3); // the last job's answer, sent with what follows
+      for (ToWorker message = inbox.take(); ; ) {
         switch (message.getBodyCase()) {
-          case JOB -> runJob(invoker, message.getJob());
-          case SHUTDOWN -> throw stop(Halt.ORDERLY, null);
+          case JOB -> runJob(invoker, message.getJob(), unsent);
+          case SHUTDOWN -> {
+            outbox.sendNow(unsent);
+            throw stop(Halt.ORDERLY, null);
+          }
           default ->
               throw stop(
                   Halt.FAILED,
                   "unexpected " + message.getBodyCase() + " message from the coordinator");
+        }
+        // A job that is already here goes out with this answer in one write; otherwise the answer
+        // goes now, on its own, before this thread waits.
+        message = inbox.poll();
+        if (message == null) {
+          outbox.sendNow(unsent);
+          unsent.clear();
+          record.clear();
+          message = inbox.take();
         }
       }
     } catch (Throwable thrown) {
@@ -53,22 +72,24 @@ final class JobLoop {
 
   private HandlerInvoker<?, ?> handshake(ToWorker first) {
     try {
-      HandlerInvoker<?, ?> invoker = loader.load(checkSetup(first));
+      Setup setup = checkSetup(first);
+      try {
+        record = StartRecord.open(setup.getStartRecord());
+      } catch (IOException e) {
+        throw new SetupException(
+            "cannot open the start record " + setup.getStartRecord() + ": " + e, e);
+      }
+      HandlerInvoker<?, ?> invoker = loader.load(setup);
       outbox.send(
           FromWorker.newBuilder()
-              .setReady(
-                  Ready.newBuilder()
-                      .setProtocolVersion(Frames.PROTOCOL_VERSION)
-                      .setPid(ProcessHandle.current().pid()))
+              .setReady(Ready.newBuilder().setProtocolVersion(Frames.PROTOCOL_VERSION))
               .build());
       return invoker;
     } catch (SetupException e) {
       outbox.send(
           FromWorker.newBuilder()
               .setSetupFailed(
-                  SetupFailed.newBuilder()
-                      .setProtocolVersion(Frames.PROTOCOL_VERSION)
-                      .setFailure(Failures.of(e.culprit(), e.getMessage())))
+                  SetupFailed.newBuilder().setFailure(Failures.of(e.culprit(), e.getMessage())))
               .build());
       throw stop(Halt.FAILED, e.getMessage());
     }
@@ -94,18 +115,18 @@ final class JobLoop {
     return setup;
   }
 
-  private void runJob(HandlerInvoker<?, ?> invoker, RunJob job) {
-    // The answer is written from this thread, so it is in the pipe before the next job starts: if
-    // that job kills the process, the coordinator still learns that this one finished, and charges
-    // the death to the right job.
-    List<FromWorker> answer = new ArrayList<>(2);
+  /** Runs one job; its answer is left in {@code answer}, to go out with whatever follows it. */
+  private void runJob(HandlerInvoker<?, ?> invoker, RunJob job, List<FromWorker> answer) {
+    record.started(job.getId(), job.getAttempt());
+    answer.add(FromWorker.newBuilder().setStarted(Started.newBuilder().setId(job.getId())).build());
+    outbox.sendNow(answer); // the previous job's answer, then this one's Started
+    answer.clear();
     try {
       invoker.run(job, answer::add);
     } catch (VirtualMachineError e) {
       outbox.sendNow(answer);
       throw stop(Halt.FAILED, "job " + job.getId() + " failed with " + e);
     }
-    outbox.sendNow(answer);
     Thread.interrupted(); // a handler's leftover interrupt must not reach the next job
   }
 

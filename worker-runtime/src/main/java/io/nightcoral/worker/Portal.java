@@ -14,6 +14,13 @@ import java.util.Objects;
  */
 final class Portal<J> implements WorkerPortal<J> {
 
+  /**
+   * The most jobs one run of a handler may post: they are stored in one transaction with the job's
+   * retirement, which every other caller waits for. A handler that fans out further posts a
+   * follow-up job that posts the rest.
+   */
+  static final int MAX_POSTS_PER_JOB = 10_000;
+
   private final int workerId;
   private final JobCodec<J> codec;
   private List<PostedJob> posted; // null while no job is handled; guarded by this
@@ -31,6 +38,7 @@ final class Portal<J> implements WorkerPortal<J> {
   @Override
   public synchronized void postJob(J job) {
     PostedJob entry = entry(job).build();
+    checkRoom(1);
     posted.add(entry);
   }
 
@@ -42,6 +50,7 @@ final class Portal<J> implements WorkerPortal<J> {
     for (J job : jobs) {
       entries.add(entry(job).build());
     }
+    checkRoom(entries.size());
     posted.addAll(entries);
   }
 
@@ -55,9 +64,10 @@ final class Portal<J> implements WorkerPortal<J> {
     try {
       millis = delay.toMillis();
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("delay too long: " + delay, e);
+      millis = Long.MAX_VALUE; // further than time can be counted: never due
     }
     PostedJob entry = entry(job).setDelayMillis(millis).build();
+    checkRoom(1);
     posted.add(entry);
   }
 
@@ -68,9 +78,10 @@ final class Portal<J> implements WorkerPortal<J> {
     try {
       epochMillis = at.toEpochMilli();
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("time out of range: " + at, e);
+      epochMillis = at.isAfter(Instant.EPOCH) ? Long.MAX_VALUE : Long.MIN_VALUE; // saturated
     }
     PostedJob entry = entry(job).setAtEpochMillis(epochMillis).build();
+    checkRoom(1);
     posted.add(entry);
   }
 
@@ -84,6 +95,15 @@ final class Portal<J> implements WorkerPortal<J> {
     List<PostedJob> jobs = posted == null ? List.of() : posted;
     posted = null;
     return jobs;
+  }
+
+  private void checkRoom(int more) {
+    if (posted.size() + more > MAX_POSTS_PER_JOB) {
+      throw new IllegalStateException(
+          "a job may post at most "
+              + MAX_POSTS_PER_JOB
+              + " jobs; post a follow-up job that posts the rest");
+    }
   }
 
   private void checkOpen() {

@@ -44,10 +44,23 @@ final class Training {
     writer.write(
         ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(1).setPayload("{\"a\":1}")).build());
     writer.write(ToWorker.newBuilder().setPing(Ping.newBuilder().setId(1)).build());
-    writer.write(FromWorker.newBuilder().setReady(Ready.newBuilder().setPid(1)).build());
+    writer.write(
+        ToWorker.newBuilder()
+            .setCancel(io.nightcoral.protocol.Cancel.newBuilder().setId(1))
+            .build());
+    writer.write(
+        FromWorker.newBuilder().setReady(Ready.newBuilder().setProtocolVersion(1)).build());
     writer.write(
         FromWorker.newBuilder().setReply(Reply.newBuilder().setId(1).setPayload("{}")).build());
     writer.write(FromWorker.newBuilder().setPong(Pong.newBuilder().setId(1)).build());
+    writer.write(
+        FromWorker.newBuilder()
+            .setStarted(io.nightcoral.protocol.Started.newBuilder().setId(1))
+            .build());
+    writer.write(
+        FromWorker.newBuilder()
+            .setCancelled(io.nightcoral.protocol.Cancelled.newBuilder().setId(1))
+            .build());
     writer.write(
         FromWorker.newBuilder()
             .setPost(
@@ -57,10 +70,10 @@ final class Training {
             .build());
     writer.flush();
     FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes.toByteArray()));
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       reader.read(ToWorker.parser());
     }
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 6; i++) {
       reader.read(FromWorker.parser());
     }
     ObjectMapper json = new ObjectMapper();
@@ -69,5 +82,6 @@ final class Training {
     json.treeToValue(tree, Map.class);
     Failures.of(new IllegalStateException("training"), "training");
     new HandlerLoader(json);
+    StartRecord.open("").clear();
   }
 }

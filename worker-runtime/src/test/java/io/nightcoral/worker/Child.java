@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nightcoral.protocol.Cancel;
 import io.nightcoral.protocol.FrameReader;
 import io.nightcoral.protocol.FrameWriter;
 import io.nightcoral.protocol.FromWorker;
 import io.nightcoral.protocol.Ping;
+import io.nightcoral.protocol.Reply;
 import io.nightcoral.protocol.RunJob;
 import io.nightcoral.protocol.Setup;
 import io.nightcoral.protocol.Shutdown;
@@ -73,18 +75,30 @@ final class Child {
   }
 
   static ToWorker setup(int protocolVersion, String handlerClass, String configJson) {
+    return setup(protocolVersion, handlerClass, configJson, "");
+  }
+
+  static ToWorker setup(
+      int protocolVersion, String handlerClass, String configJson, String startRecord) {
     return ToWorker.newBuilder()
         .setSetup(
             Setup.newBuilder()
                 .setProtocolVersion(protocolVersion)
                 .setWorkerId(3)
                 .setHandlerClass(handlerClass)
-                .setConfigJson(configJson))
+                .setConfigJson(configJson)
+                .setStartRecord(startRecord))
         .build();
   }
 
   static ToWorker job(long id, String payload) {
-    return ToWorker.newBuilder().setJob(RunJob.newBuilder().setId(id).setPayload(payload)).build();
+    return ToWorker.newBuilder()
+        .setJob(RunJob.newBuilder().setId(id).setPayload(payload).setAttempt(1))
+        .build();
+  }
+
+  static ToWorker cancel(long id) {
+    return ToWorker.newBuilder().setCancel(Cancel.newBuilder().setId(id)).build();
   }
 
   static ToWorker ping(long id) {
@@ -122,6 +136,39 @@ final class Child {
     }
     assertNotNull(next.frame(), "stdout ended; stderr: " + stderr());
     return next.frame();
+  }
+
+  /** Returns the next frame that is not a job's Started frame. */
+  FromWorker nextAfterStarted() throws Exception {
+    FromWorker frame = next();
+    while (frame.hasStarted()) {
+      frame = next();
+    }
+    return frame;
+  }
+
+  /**
+   * Returns the next Reply, with its handler time cleared so tests can compare it; checks that the
+   * job's Started frame came first and skips the job's Post.
+   */
+  Reply reply() throws Exception {
+    FromWorker frame = next();
+    assertTrue(frame.hasStarted(), "expected Started, got " + frame);
+    long id = frame.getStarted().getId();
+    frame = next();
+    if (frame.hasPost()) {
+      frame = next();
+    }
+    assertTrue(frame.hasReply(), "expected the Reply of job " + id + ", got " + frame);
+    assertEquals(id, frame.getReply().getId());
+    return frame.getReply().toBuilder().clearHandlerNanos().build();
+  }
+
+  /** Returns the next frame as a Reply, its handler time cleared, for a job already started. */
+  Reply replyOfStarted() throws Exception {
+    FromWorker frame = next();
+    assertTrue(frame.hasReply(), "expected a Reply, got " + frame);
+    return frame.getReply().toBuilder().clearHandlerNanos().build();
   }
 
   /** Asserts that the child exits in time with {@code status} and wrote nothing more to stdout. */

@@ -36,6 +36,34 @@ class PortalTest {
   }
 
   @Test
+  void refusesMorePostsThanOneJobMayMakeAndKeepsTheEarlierOnes() {
+    portal.open();
+    List<Job> many =
+        java.util.stream.IntStream.range(0, Portal.MAX_POSTS_PER_JOB)
+            .mapToObj(i -> new Job("x", i))
+            .toList();
+    portal.postJobs(many);
+    IllegalStateException tooMany =
+        assertThrows(IllegalStateException.class, () -> portal.postJob(new Job("one", 1)));
+    assertTrue(
+        tooMany.getMessage().contains("at most " + Portal.MAX_POSTS_PER_JOB), tooMany.getMessage());
+    assertThrows(IllegalStateException.class, () -> portal.postJobs(List.of(new Job("two", 2))));
+    assertEquals(Portal.MAX_POSTS_PER_JOB, portal.close().size());
+  }
+
+  @Test
+  void saturatesTimesBeyondWhatMillisecondsCanCount() {
+    portal.open();
+    portal.postJobAfter(Duration.ofSeconds(Long.MAX_VALUE), new Job("far", 1));
+    portal.postJobAt(Instant.MAX, new Job("farthest", 2));
+    portal.postJobAt(Instant.MIN, new Job("long past", 3));
+    List<PostedJob> posted = portal.close();
+    assertEquals(Long.MAX_VALUE, posted.get(0).getDelayMillis());
+    assertEquals(Long.MAX_VALUE, posted.get(1).getAtEpochMillis());
+    assertEquals(Long.MIN_VALUE, posted.get(2).getAtEpochMillis());
+  }
+
+  @Test
   void collectsPostsInOrderWithTheirTimes() {
     portal.open();
     portal.postJob(new Job("a", 1));

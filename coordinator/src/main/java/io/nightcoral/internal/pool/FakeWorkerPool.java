@@ -53,6 +53,7 @@ public final class FakeWorkerPool implements WorkerPool {
       workers.clear();
     }
     for (FakeWorker w : all) {
+      w.stopping = true;
       w.thread.interrupt();
     }
     long deadline = System.nanoTime() + grace.toNanos();
@@ -75,6 +76,7 @@ public final class FakeWorkerPool implements WorkerPool {
     private final int id;
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private volatile boolean stopping;
 
     FakeWorker(int id) {
       this.id = id;
@@ -88,25 +90,38 @@ public final class FakeWorkerPool implements WorkerPool {
     }
 
     @Override
-    public void run(long jobId, String payload) {
+    public void run(long jobId, String payload, int attempt) {
       tasks.add(new Task(jobId, payload));
     }
 
+    @Override
+    public void cancel(long jobId) {
+      listener.jobCancelled(this, jobId, tasks.removeIf(t -> t.jobId() == jobId));
+    }
+
     private void loop() {
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!stopping) {
         Task task;
         try {
           task = tasks.take();
         } catch (InterruptedException e) {
-          return;
+          continue; // stopping, or a handler's stray interrupt
         }
+        listener.jobStarted(this, task.jobId());
+        long started = System.nanoTime();
         try {
           String reply = handler.handle(task.payload());
-          listener.jobFinished(this, task.jobId(), reply, List.of());
+          listener.jobFinished(this, task.jobId(), reply, List.of(), System.nanoTime() - started);
         } catch (InterruptedException e) {
-          return; // shut down mid-job: the job stays stored and runs at the next start
+          if (stopping) {
+            return; // shut down mid-job: the job stays stored and runs at the next start
+          }
+          listener.jobFailed(this, task.jobId(), Failure.of(e), System.nanoTime() - started);
         } catch (Throwable t) {
-          listener.jobFailed(this, task.jobId(), Failure.of(t));
+          listener.jobFailed(this, task.jobId(), Failure.of(t), System.nanoTime() - started);
+        }
+        if (!stopping) {
+          Thread.interrupted(); // a handler's leftover interrupt must not reach the next job
         }
       }
     }

@@ -1,12 +1,11 @@
 package io.nightcoral.internal.pool;
 
 import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.Times;
 import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.store.StartRecords;
 import io.nightcoral.protocol.Frames;
-import io.nightcoral.protocol.PostedJob;
-import io.nightcoral.protocol.Reply;
 import io.nightcoral.protocol.Setup;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,16 +43,16 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       Duration pingTimeout,
       Duration jobTimeout,
       int deathThreshold,
-      Duration deathWindow) {}
+      Duration deathWindow,
+      StartRecords startRecords) {}
 
   private final Settings settings;
   private final PoolListener listener;
-  private final Clock clock;
   private final UnaryOperator<String> localHandler;
   private final ScheduledThreadPoolExecutor timer;
   private final Map<Integer, WorkerProcess> workers = new ConcurrentHashMap<>();
   private final Set<WorkerProcess> children = ConcurrentHashMap.newKeySet(); // starting or ready
-  private final Map<WorkerProcess, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>();
+  private final Map<Long, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>(); // by job
   private final Map<WorkerProcess, PendingPing> pingsUnanswered = new ConcurrentHashMap<>();
   private final LongConsumer pingNanos;
   private final AtomicLong pingIds = new AtomicLong();
@@ -61,6 +60,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private int startFailuresInARow;
   private volatile boolean stopping;
   private volatile boolean launched;
+  private volatile boolean stoppedItself;
 
   private record PendingPing(long id, long sentNanos) {}
 
@@ -71,13 +71,11 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   public ProcessPool(
       Settings settings,
       PoolListener listener,
-      Clock clock,
       UnaryOperator<String> localHandler,
       LongConsumer pingNanos) {
     this.settings = settings;
     this.pingNanos = pingNanos;
     this.listener = listener;
-    this.clock = clock;
     this.localHandler = localHandler;
     this.timer =
         new ScheduledThreadPoolExecutor(
@@ -126,7 +124,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
         .setWorkerId(id)
         .setConfigJson(settings.configJson())
         .setHandlerClass(settings.handlerClass())
+        .setStartRecord(
+            settings.startRecords() == null ? "" : settings.startRecords().forWorker(id).toString())
         .build();
+  }
+
+  @Override
+  public boolean stopped() {
+    return stoppedItself;
   }
 
   @Override
@@ -182,54 +187,52 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   }
 
   @Override
-  public void jobStarted(WorkerProcess worker, long jobId) {
+  public void started(WorkerProcess worker, long jobId) {
     Duration limit = settings.jobTimeout();
-    if (limit == null) {
-      return;
+    if (limit != null) {
+      ScheduledFuture<?> deadline =
+          timer.schedule(
+              () -> {
+                if (worker.runningJob() == jobId) {
+                  worker.kill("ran job " + jobId + " longer than the job timeout of " + limit);
+                }
+              },
+              Times.nanos(limit),
+              TimeUnit.NANOSECONDS);
+      deadlines.put(jobId, deadline);
     }
-    ScheduledFuture<?> deadline =
-        timer.schedule(
-            () -> {
-              if (worker.currentJob() == jobId) {
-                worker.kill("ran job " + jobId + " longer than the job timeout of " + limit);
-              }
-            },
-            limit.toNanos(),
-            TimeUnit.NANOSECONDS);
-    ScheduledFuture<?> old = deadlines.put(worker, deadline);
-    if (old != null) {
-      old.cancel(false);
-    }
+    listener.jobStarted(worker, jobId);
   }
 
   @Override
-  public void finished(WorkerProcess worker, long jobId, Reply reply, List<NewJob> posts) {
-    ScheduledFuture<?> deadline = deadlines.remove(worker);
+  public void finished(
+      WorkerProcess worker, long jobId, String reply, List<NewJob> posts, long handlerNanos) {
+    endDeadline(jobId);
+    List<NewJob> kept = new ArrayList<>(posts.size());
+    for (NewJob post : posts) {
+      String payload = localHandler.apply(post.payload());
+      if (payload != null) {
+        kept.add(new NewJob(payload, post.when(), post.millis()));
+      }
+    }
+    listener.jobFinished(worker, jobId, reply, kept, handlerNanos);
+  }
+
+  @Override
+  public void failed(WorkerProcess worker, long jobId, Failure failure, long handlerNanos) {
+    endDeadline(jobId);
+    listener.jobFailed(worker, jobId, failure, handlerNanos);
+  }
+
+  @Override
+  public void cancelled(WorkerProcess worker, long jobId, boolean cancelled) {
+    listener.jobCancelled(worker, jobId, cancelled);
+  }
+
+  private void endDeadline(long jobId) {
+    ScheduledFuture<?> deadline = deadlines.remove(jobId);
     if (deadline != null) {
       deadline.cancel(false);
-    }
-    if (reply.hasFailure()) {
-      io.nightcoral.protocol.Failure f = reply.getFailure();
-      listener.jobFailed(
-          worker, jobId, new Failure(f.getClassName(), f.getMessage(), f.getStack()));
-    } else {
-      listener.jobFinished(worker, jobId, reply.hasPayload() ? reply.getPayload() : null, posts);
-    }
-  }
-
-  @Override
-  public NewJob posted(PostedJob job) {
-    String payload = localHandler.apply(job.getPayload());
-    if (payload == null) {
-      return null;
-    }
-    switch (job.getWhenCase()) {
-      case DELAY_MILLIS:
-        return new NewJob(payload, clock.millis() + Math.max(0, job.getDelayMillis()));
-      case AT_EPOCH_MILLIS:
-        return new NewJob(payload, job.getAtEpochMillis());
-      default:
-        return new NewJob(payload, NewJob.NOW);
     }
   }
 
@@ -268,12 +271,13 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     children.remove(worker);
     workers.remove(worker.id(), worker);
     pingsUnanswered.remove(worker);
-    ScheduledFuture<?> deadline = deadlines.remove(worker);
-    if (deadline != null) {
-      deadline.cancel(false);
+    endDeadline(worker.runningJob());
+    if (!launched) {
+      return; // a failing launch cleans up after itself
     }
-    if (!launched || (stopping && !killed)) {
-      return; // a failing launch cleans up after itself; children leaving at shutdown are no news
+    if (stopping && wasReady) {
+      listener.workerDied(worker, reason, killed); // the queue takes back what it held
+      return;
     }
     if (!wasReady) {
       if (!stopping) {
@@ -290,6 +294,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     if (tooManyDeaths()) {
       synchronized (this) {
         stopping = true;
+        stoppedItself = true;
       }
       String why =
           settings.deathThreshold()

@@ -1,12 +1,16 @@
 package io.nightcoral.internal.pool;
 
-/** One worker as the queue sees it: it runs one job at a time. */
+/**
+ * One worker as the queue sees it: it holds the jobs handed to it and runs them one at a time, in
+ * order. Its methods never block; outcomes come back through the {@link PoolListener}.
+ */
 public interface Worker {
-  /** A number unique among the pool's workers for its lifetime. */
+  /** A number unique among the pool's live workers. */
   int id();
 
-  /**
-   * Hands the worker a job; never blocks. The outcome comes back through the {@link PoolListener}.
-   */
-  void run(long jobId, String payload);
+  /** Hands the worker a job, as attempt number {@code attempt}, to run after those it holds. */
+  void run(long jobId, String payload, int attempt);
+
+  /** Asks the worker to give back job {@code jobId} if it has not started it. */
+  void cancel(long jobId);
 }

@@ -9,6 +9,11 @@ public interface WorkerPool {
    */
   void start(int count);
 
+  /** Whether the pool stopped itself (too many deaths); a new pool may then take its place. */
+  default boolean stopped() {
+    return false;
+  }
+
   /** Workers currently alive. */
   int size();
 

@@ -2,6 +2,7 @@ package io.nightcoral.internal.pool;
 
 import io.nightcoral.NightCoralException;
 import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.protocol.Cancel;
 import io.nightcoral.protocol.FrameReader;
 import io.nightcoral.protocol.FrameWriter;
 import io.nightcoral.protocol.Frames;
@@ -48,21 +49,26 @@ final class WorkerProcess implements Worker {
   private static final ToWorker SHUTDOWN =
       ToWorker.newBuilder().setShutdown(Shutdown.getDefaultInstance()).build();
 
-  /** What the pool learns from this child. */
+  /** What the pool learns from this child, translated from its frames. */
   interface Events {
     void ready(WorkerProcess worker);
 
-    void finished(WorkerProcess worker, long jobId, Reply reply, List<NewJob> posts);
+    /** The child's handler starts job {@code jobId}. */
+    void started(WorkerProcess worker, long jobId);
 
-    /** The job is running in the child: written to it, and every job before it answered. */
-    void jobStarted(WorkerProcess worker, long jobId);
+    /** The handler finished the job; {@code posts} are the jobs it posted, in order. */
+    void finished(
+        WorkerProcess worker, long jobId, String reply, List<NewJob> posts, long handlerNanos);
+
+    /** The handler threw. */
+    void failed(WorkerProcess worker, long jobId, Failure failure, long handlerNanos);
+
+    /** The answer to {@link #cancel}. */
+    void cancelled(WorkerProcess worker, long jobId, boolean cancelled);
 
     void pong(WorkerProcess worker, long pingId);
 
     void died(WorkerProcess worker, String reason, boolean killed, boolean wasReady);
-
-    /** Turns one posted job into a job to store, or null if it was handled locally. */
-    NewJob posted(PostedJob job);
   }
 
   private final int id;
@@ -72,8 +78,8 @@ final class WorkerProcess implements Worker {
       new LinkedBlockingQueue<>(); // ToWorker, or Job to build one
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
-  private final ArrayDeque<Held> held = new ArrayDeque<>();
-  private final Map<Long, List<NewJob>> posts = new HashMap<>();
+  private final Map<Long, List<NewJob>> posts = new HashMap<>(); // guarded by this
+  private volatile long runningJob = -1;
   private final CountDownLatch stderrDone = new CountDownLatch(1);
   private volatile Thread writer;
   private volatile String killReason;
@@ -139,42 +145,22 @@ final class WorkerProcess implements Worker {
     return process.pid();
   }
 
-  /** A job handed to the child, and whether it has been written to its pipe yet. */
-  private static final class Held {
-    final long jobId;
-    boolean written;
-
-    Held(long jobId) {
-      this.jobId = jobId;
-    }
+  @Override
+  public void run(long jobId, String payload, int attempt) {
+    outbox.add(new Job(jobId, payload, attempt)); // the writer thread builds the message
   }
 
   @Override
-  public void run(long jobId, String payload) {
-    synchronized (this) {
-      held.addLast(new Held(jobId));
-    }
-    outbox.add(new Job(jobId, payload)); // the writer thread builds the message
+  public void cancel(long jobId) {
+    outbox.add(ToWorker.newBuilder().setCancel(Cancel.newBuilder().setId(jobId)).build());
   }
 
   /** A job to send, as the queue hands it over. */
-  private record Job(long id, String payload) {}
+  private record Job(long id, String payload, int attempt) {}
 
-  /** The job the child is running (the oldest it holds), or -1. */
-  synchronized long currentJob() {
-    Held head = held.peekFirst();
-    return head == null ? -1 : head.jobId;
-  }
-
-  /** Marks a job written; true if it is the one the child runs now. */
-  private synchronized boolean written(long jobId) {
-    for (Held h : held) {
-      if (h.jobId == jobId) {
-        h.written = true;
-        return h == held.peekFirst();
-      }
-    }
-    return false;
+  /** The job whose handler runs in the child now, or -1. */
+  long runningJob() {
+    return runningJob;
   }
 
   void ping(long pingId) {
@@ -223,11 +209,12 @@ final class WorkerProcess implements Worker {
           if (next instanceof Job job) {
             frames.write(
                 ToWorker.newBuilder()
-                    .setJob(RunJob.newBuilder().setId(job.id()).setPayload(job.payload()))
+                    .setJob(
+                        RunJob.newBuilder()
+                            .setId(job.id())
+                            .setPayload(job.payload())
+                            .setAttempt(job.attempt()))
                     .build());
-            if (written(job.id())) {
-              events.jobStarted(this, job.id());
-            }
           } else {
             frames.write((ToWorker) next);
           }
@@ -290,47 +277,67 @@ final class WorkerProcess implements Worker {
                 + f.getMessage()
                 + (f.getStack().isEmpty() ? "" : "\n" + f.getStack()));
         return true;
+      case STARTED:
+        long started = message.getStarted().getId();
+        if (runningJob != -1) {
+          throw new IllegalStateException(
+              "started job " + started + " while job " + runningJob + " runs");
+        }
+        runningJob = started;
+        events.started(this, started);
+        return true;
+      case POST:
+        long poster = message.getPost().getJobId();
+        if (poster != runningJob) {
+          throw new IllegalStateException("posted for job " + poster + ", which is not running");
+        }
+        List<NewJob> jobs = posts.computeIfAbsent(poster, k -> new ArrayList<>());
+        for (PostedJob job : message.getPost().getJobsList()) {
+          jobs.add(toNewJob(job));
+        }
+        return true;
       case REPLY:
         Reply reply = message.getReply();
-        List<NewJob> finishedPosts;
-        long nextStarted = -1;
-        synchronized (this) {
-          Held head = held.peekFirst();
-          if (head == null || head.jobId != reply.getId()) {
-            log.warn(
-                "worker {} replied for job {} but runs job {}", id, reply.getId(), currentJob());
-            return true;
-          }
-          held.removeFirst();
-          finishedPosts = posts.getOrDefault(reply.getId(), List.of());
-          posts.remove(reply.getId());
-          Held next = held.peekFirst();
-          if (next != null && next.written) {
-            nextStarted = next.jobId;
-          }
+        if (reply.getId() != runningJob) {
+          throw new IllegalStateException(
+              "replied for job " + reply.getId() + " but runs job " + runningJob);
         }
-        events.finished(this, reply.getId(), reply, finishedPosts);
-        if (nextStarted >= 0) {
-          events.jobStarted(this, nextStarted);
+        runningJob = -1;
+        List<NewJob> posted = posts.remove(reply.getId());
+        if (reply.hasFailure()) {
+          io.nightcoral.protocol.Failure failure = reply.getFailure();
+          events.failed(
+              this,
+              reply.getId(),
+              new Failure(failure.getClassName(), failure.getMessage(), failure.getStack()),
+              reply.getHandlerNanos());
+        } else {
+          events.finished(
+              this,
+              reply.getId(),
+              reply.hasPayload() ? reply.getPayload() : null,
+              posted == null ? List.of() : posted,
+              reply.getHandlerNanos());
         }
+        return true;
+      case CANCELLED:
+        events.cancelled(
+            this, message.getCancelled().getId(), message.getCancelled().getCancelled());
         return true;
       case PONG:
         events.pong(this, message.getPong().getId());
         return true;
-      case POST:
-        long jobId = message.getPost().getJobId();
-        for (PostedJob job : message.getPost().getJobsList()) {
-          NewJob stored = events.posted(job);
-          if (stored != null) {
-            synchronized (this) {
-              posts.computeIfAbsent(jobId, k -> new ArrayList<>()).add(stored);
-            }
-          }
-        }
-        return true;
       default:
         return false;
     }
+  }
+
+  private static NewJob toNewJob(PostedJob job) {
+    return switch (job.getWhenCase()) {
+      case DELAY_MILLIS -> NewJob.after(job.getPayload(), job.getDelayMillis());
+      case AT_EPOCH_MILLIS -> NewJob.at(job.getPayload(), job.getAtEpochMillis());
+      default -> NewJob.now(job.getPayload());
+    };
   }
 
   private void failStart(String why) {

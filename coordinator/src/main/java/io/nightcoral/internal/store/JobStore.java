@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +37,8 @@ public final class JobStore implements AutoCloseable {
   private final StringBuilder started = new StringBuilder();
   private PreparedStatement insert;
   private PreparedStatement delete;
-  private PreparedStatement unstart;
+  private PreparedStatement charge;
+  private Savepoint savepoint;
   private PreparedStatement retryLater;
   private PreparedStatement loadDue;
 
@@ -51,9 +53,7 @@ public final class JobStore implements AutoCloseable {
         db.prepareStatement(
             "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
-    unstart =
-        db.prepareStatement(
-            "UPDATE jobs SET attempts = attempts - 1 WHERE id = ? AND attempts > 0");
+    charge = db.prepareStatement("UPDATE jobs SET attempts = ? WHERE id = ? AND attempts < ?");
     retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
     loadDue =
         db.prepareStatement(
@@ -229,10 +229,12 @@ public final class JobStore implements AutoCloseable {
     return deleted;
   }
 
-  /** Takes back {@link #markStarted} for a job a worker held but never started. */
-  public void unstart(long id) throws SQLException {
-    unstart.setLong(1, id);
-    unstart.executeUpdate();
+  /** Raises the job's attempt count to {@code attempts} if it is lower (recovering a start). */
+  public void chargeAtLeast(long id, int attempts) throws SQLException {
+    charge.setInt(1, attempts);
+    charge.setLong(2, id);
+    charge.setInt(3, attempts);
+    charge.executeUpdate();
   }
 
   /** Makes a failed job due again at {@code dueAt}, keeping its error. */
@@ -244,15 +246,16 @@ public final class JobStore implements AutoCloseable {
   }
 
   /** Moves a job to the dead jobs with its last error; returns false if there was no such job. */
-  public boolean bury(long id, String error, long now) throws SQLException {
+  public boolean bury(long id, int attempts, String error, long now) throws SQLException {
     int moved;
     try (PreparedStatement st =
         db.prepareStatement(
             "INSERT INTO dead_jobs (id, payload, attempts, last_error, died_at) "
-                + "SELECT id, payload, attempts, ?, ? FROM jobs WHERE id = ?")) {
-      st.setString(1, error);
-      st.setLong(2, now);
-      st.setLong(3, id);
+                + "SELECT id, payload, ?, ?, ? FROM jobs WHERE id = ?")) {
+      st.setInt(1, attempts);
+      st.setString(2, error);
+      st.setLong(3, now);
+      st.setLong(4, id);
       moved = st.executeUpdate();
     }
     delete(id);
@@ -369,6 +372,25 @@ public final class JobStore implements AutoCloseable {
     }
   }
 
+  /** Marks a point in the current transaction that {@link #rollbackToSavepoint} returns to. */
+  public void savepoint() throws SQLException {
+    savepoint = db.setSavepoint();
+  }
+
+  /** Keeps what was done since {@link #savepoint}. */
+  public void releaseSavepoint() throws SQLException {
+    db.releaseSavepoint(savepoint);
+    savepoint = null;
+  }
+
+  /** Undoes what was done since {@link #savepoint}, keeping the rest of the transaction. */
+  public void rollbackToSavepoint() throws SQLException {
+    db.rollback(savepoint);
+    db.releaseSavepoint(savepoint);
+    savepoint = null;
+    reprepare();
+  }
+
   /** Commits the current transaction durably. */
   public void commit() throws SQLException {
     db.commit();
@@ -379,6 +401,7 @@ public final class JobStore implements AutoCloseable {
    * driver may have closed the one that failed).
    */
   public void rollback() {
+    savepoint = null;
     finished.setLength(0);
     started.setLength(0);
     try {
@@ -386,9 +409,14 @@ public final class JobStore implements AutoCloseable {
     } catch (SQLException ignored) {
       // a failed rollback leaves SQLite to roll back on its own
     }
+    reprepare();
+  }
+
+  /** Prepares the statements afresh: the driver closes one whose execution failed. */
+  private void reprepare() {
     try {
       for (PreparedStatement st :
-          new PreparedStatement[] {insert, delete, unstart, retryLater, loadDue}) {
+          new PreparedStatement[] {insert, delete, charge, retryLater, loadDue}) {
         st.close();
       }
       prepare();
