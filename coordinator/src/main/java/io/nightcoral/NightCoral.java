@@ -6,12 +6,9 @@ import io.nightcoral.internal.pool.ProcessPool;
 import io.nightcoral.internal.pool.WorkerPool;
 import io.nightcoral.internal.store.DatabaseLock;
 import io.nightcoral.internal.store.DeadRow;
-import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.store.OpenDatabase;
 import io.nightcoral.worker.JobHandler;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,55 +75,40 @@ public final class NightCoral<J> implements AutoCloseable {
     this.codec = config.codec;
     this.clock = config.clock;
     this.database = config.databaseFile;
-    this.lock =
-        database.equals(":memory:") ? null : DatabaseLock.acquire(prepareFolder(Path.of(database)));
-    JobStore store;
+    OpenDatabase opened = OpenDatabase.open(database, config.synchronous);
+    this.lock = opened.lock();
     try {
-      store = JobStore.open(database, config.synchronous);
-    } catch (RuntimeException e) {
-      releaseLock();
+      this.metrics =
+          config.meterRegistry == null
+              ? Metrics.NONE
+              : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
+      this.queue =
+          new JobQueue(
+              opened.store(),
+              clock,
+              config.cacheJobs,
+              config.maxAttempts,
+              new Backoff(config.retryFirst, config.retryMax),
+              config.notifyError,
+              this::describe,
+              this::poolSize,
+              metrics,
+              config.workerPrefetch);
+      this.timeouts =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread t = new Thread(r, "nightcoral-timeouts");
+                t.setDaemon(true);
+                return t;
+              });
+      timeouts.setRemoveOnCancelPolicy(true);
+      queue.start();
+    } catch (RuntimeException | Error e) {
+      opened.close(); // the queue's thread never started, so nothing else holds the store
       throw e;
     }
-    this.metrics =
-        config.meterRegistry == null
-            ? Metrics.NONE
-            : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
-    this.queue =
-        new JobQueue(
-            store,
-            clock,
-            config.cacheJobs,
-            config.maxAttempts,
-            new Backoff(config.retryFirst, config.retryMax),
-            config.notifyError,
-            this::describe,
-            this::poolSize,
-            metrics,
-            config.workerPrefetch);
-    this.timeouts =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "nightcoral-timeouts");
-              t.setDaemon(true);
-              return t;
-            });
-    timeouts.setRemoveOnCancelPolicy(true);
-    queue.start();
     log.info("NightCoral started: {}", config);
-  }
-
-  private static Path prepareFolder(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException("databaseFile " + file + " is a folder, not a file");
-    }
-    Path parent = file.toAbsolutePath().getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (IOException e) {
-      throw new NightCoralException("cannot create the folder of database " + file + ": " + e, e);
-    }
-    return file;
   }
 
   /**
