@@ -9,11 +9,9 @@ import io.nightcoral.internal.store.DatabaseLock;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.store.OpenDatabase;
 import io.nightcoral.internal.store.StartRecords;
 import io.nightcoral.worker.JobHandler;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,17 +81,11 @@ public final class NightCoral<J> implements AutoCloseable {
     this.codec = config.codec;
     this.clock = config.clock;
     this.database = config.databaseFile;
-    this.lock =
-        database.equals(":memory:") ? null : DatabaseLock.acquire(prepareFolder(Path.of(database)));
-    JobStore store;
+    OpenDatabase opened = OpenDatabase.open(database, config.synchronous);
+    this.lock = opened.lock();
+    JobStore store = opened.store();
     try {
-      store = JobStore.open(database, config.synchronous);
-    } catch (RuntimeException e) {
-      releaseLock();
-      throw e;
-    }
-    try {
-      this.startRecords = lock == null ? null : StartRecords.beside(Path.of(database));
+      this.startRecords = opened.realPath() == null ? null : StartRecords.beside(opened.realPath());
       if (startRecords != null) {
         List<StartRecords.Noted> noted = startRecords.recover(store);
         store.commit();
@@ -127,27 +119,14 @@ public final class NightCoral<J> implements AutoCloseable {
               this::poolSize,
               metrics);
       queue.start();
-    } catch (SQLException | RuntimeException e) {
-      store.close();
-      releaseLock();
-      throw e instanceof RuntimeException r
-          ? r
-          : new NightCoralException("cannot open database " + database + ": " + e, e);
+    } catch (SQLException e) {
+      opened.close();
+      throw new NightCoralException("cannot open database " + database + ": " + e, e);
+    } catch (RuntimeException | Error e) {
+      opened.close(); // the queue's thread never started, so nothing else holds the store
+      throw e;
     }
     log.info("NightCoral started: {}", config);
-  }
-
-  private static Path prepareFolder(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException("databaseFile " + file + " is a folder, not a file");
-    }
-    Path parent = file.toAbsolutePath().getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (IOException e) {
-      throw new NightCoralException("cannot create the folder of database " + file + ": " + e, e);
-    }
-    return file;
   }
 
   /**

@@ -62,7 +62,7 @@ class SingleProcessTest {
     assertEquals(0, probe.exitValue());
   }
 
-  private static Process startProbe(Path db) throws Exception {
+  static Process startProbe(Path db) throws Exception {
     return new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",

@@ -4,20 +4,27 @@ import io.nightcoral.NightCoralException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The hold one NightCoral instance has on its database: an exclusive lock on a file beside it.
  *
  * <p>Locks are per process on POSIX, and closing any channel on a file drops every lock the process
- * holds on it; so a second instance in the same JVM is refused from a JVM-wide registry before it
- * opens a channel of its own.
+ * holds on it; so a second instance in the same JVM is refused from a JVM-wide registry, keyed on
+ * the database's real path, before it opens a channel of its own. A channel that finds the file
+ * already locked by this JVM under another name (a hard link) is never closed.
  */
 public final class DatabaseLock implements AutoCloseable {
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+  /** Channels that must stay open because closing them would drop another instance's lock. */
+  private static final List<FileChannel> NEVER_CLOSED = new CopyOnWriteArrayList<>();
 
   private final Path lockFile;
   private final FileChannel channel;
@@ -29,37 +36,44 @@ public final class DatabaseLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Takes the lock for {@code database}, or throws a {@link NightCoralException} naming it. */
-  public static DatabaseLock acquire(Path database) {
-    Path lockFile =
-        database.resolveSibling(database.getFileName() + ".lock").toAbsolutePath().normalize();
+  /**
+   * Takes the lock for the database whose real path is {@code realPath}, or throws a {@link
+   * NightCoralException} naming it as {@code name}.
+   */
+  static DatabaseLock acquire(Path realPath, String name) {
+    Path lockFile = realPath.resolveSibling(realPath.getFileName() + ".lock");
     if (!HELD.add(lockFile)) {
-      throw heldBy("another NightCoral in this process", database);
+      throw heldBy("another NightCoral in this process", name);
     }
     FileChannel channel = null;
     try {
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock = channel.tryLock();
       if (lock == null) {
-        throw heldBy("another process", database);
+        throw heldBy("another process", name);
       }
       return new DatabaseLock(lockFile, channel, lock);
+    } catch (OverlappingFileLockException e) {
+      NEVER_CLOSED.add(channel);
+      HELD.remove(lockFile);
+      throw heldBy(
+          "another NightCoral in this process, through another name for " + lockFile, name);
     } catch (IOException e) {
       closeQuietly(channel);
       HELD.remove(lockFile);
       throw new NightCoralException(
-          "cannot lock database " + database + " (" + lockFile + "): " + e, e);
-    } catch (RuntimeException e) {
+          "cannot lock database " + name + " (" + lockFile + "): " + e, e);
+    } catch (RuntimeException | Error e) {
       closeQuietly(channel);
       HELD.remove(lockFile);
       throw e;
     }
   }
 
-  private static NightCoralException heldBy(String who, Path database) {
+  private static NightCoralException heldBy(String who, String name) {
     return new NightCoralException(
         "database "
-            + database
+            + name
             + " is in use by "
             + who
             + "; only one NightCoral may run on a database");

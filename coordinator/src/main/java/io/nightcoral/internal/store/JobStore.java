@@ -61,16 +61,39 @@ public final class JobStore implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the database at {@code file}, or {@code ":memory:"}; {@code
-   * synchronous} is {@code FULL} or {@code NORMAL}.
+   * Refuses, changing nothing, a file at {@code file} that is not an empty or NightCoral SQLite
+   * database this code can read: checks its header, then reads its schema version and tables
+   * through a read-only connection.
    */
-  public static JobStore open(String file, String synchronous) {
-    boolean memory = file.equals(":memory:");
-    if (!memory) {
-      checkIsSqliteOrEmpty(Path.of(file));
+  static void inspect(Path file, String name) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    boolean wal = checkIsSqliteOrEmpty(file, name);
+    String url = "jdbc:sqlite:" + file;
+    if (wal && !Files.exists(Path.of(file + "-wal"))) {
+      // nobody has it open and all of it is in the file: read it as it is, for a read-only
+      // connection to a WAL database would create the -wal and -shm files beside it
+      url = "jdbc:sqlite:" + file.toUri() + "?immutable=1";
     }
     SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setReadOnly(true);
+    config.setBusyTimeout(5_000);
+    try (Connection db = config.createConnection(url)) {
+      refuseIfNotOurs(name, db);
+    } catch (SQLException e) {
+      throw new NightCoralException(
+          "cannot read database " + name + ": " + e.getMessage() + "; it was left untouched", e);
+    }
+  }
+
+  /**
+   * Opens (creating if needed) the database at {@code file}, or {@code ":memory:"}, named {@code
+   * name} in messages; migrates it, then switches it to WAL; {@code synchronous} is {@code FULL} or
+   * {@code NORMAL}.
+   */
+  static JobStore open(String file, String name, String synchronous) {
+    SQLiteConfig config = new SQLiteConfig();
     config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(synchronous));
     config.setTempStore(SQLiteConfig.TempStore.MEMORY);
     config.setBusyTimeout(5_000);
@@ -78,64 +101,82 @@ public final class JobStore implements AutoCloseable {
       Connection db = config.createConnection("jdbc:sqlite:" + file);
       try {
         db.setAutoCommit(false);
-        migrate(file, db);
+        migrate(name, db);
         db.commit();
-        return new JobStore(file, db);
+        db.setAutoCommit(true); // the journal mode changes only outside a transaction
+        try (Statement st = db.createStatement()) {
+          st.execute("PRAGMA journal_mode = WAL");
+        }
+        db.setAutoCommit(false);
+        return new JobStore(name, db);
       } catch (SQLException | RuntimeException e) {
         db.close();
         throw e;
       }
     } catch (SQLException e) {
-      throw new NightCoralException("cannot open database " + file + ": " + e.getMessage(), e);
+      throw new NightCoralException("cannot open database " + name + ": " + e.getMessage(), e);
     }
   }
 
-  private static void checkIsSqliteOrEmpty(Path file) {
-    if (!Files.exists(file)) {
-      return;
-    }
+  /** Refuses a file that is neither empty nor SQLite; returns whether it is in WAL mode. */
+  private static boolean checkIsSqliteOrEmpty(Path file, String name) {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("database path " + file + " is not a regular file");
+      throw new IllegalArgumentException("database path " + name + " is not a regular file");
     }
-    byte[] head = new byte[SQLITE_HEADER.length];
+    byte[] head = new byte[SQLITE_HEADER.length + 4]; // the header string, then 4 format bytes
     int read;
     try (InputStream in = Files.newInputStream(file)) {
       read = in.readNBytes(head, 0, head.length);
     } catch (IOException e) {
-      throw new NightCoralException("cannot read database " + file + ": " + e, e);
+      throw new NightCoralException("cannot read database " + name + ": " + e, e);
     }
-    if (read > 0 && !Arrays.equals(head, SQLITE_HEADER)) {
+    if (read > 0
+        && (read < SQLITE_HEADER.length
+            || !Arrays.equals(
+                head, 0, SQLITE_HEADER.length, SQLITE_HEADER, 0, SQLITE_HEADER.length))) {
       throw new NightCoralException(
-          "database " + file + " is not a SQLite database; it was left untouched");
+          "database " + name + " is not a SQLite database; it was left untouched");
     }
+    return read == head.length && head[18] == 2 && head[19] == 2;
   }
 
-  private static void migrate(String file, Connection db) throws SQLException {
+  /** Returns the schema version of a database this code can use, or throws saying why not. */
+  private static int refuseIfNotOurs(String name, Connection db) throws SQLException {
     int version;
     try (Statement st = db.createStatement();
         ResultSet rs = st.executeQuery("PRAGMA user_version")) {
       version = rs.getInt(1);
     }
-    if (version == SCHEMA_VERSION) {
-      return;
-    }
     if (version > SCHEMA_VERSION) {
       throw new NightCoralException(
           "database "
-              + file
+              + name
               + " has schema version "
               + version
               + ", newer than this NightCoral understands ("
               + SCHEMA_VERSION
-              + ")");
+              + "); it was left untouched");
     }
-    try (Statement st = db.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
-      if (rs.getInt(1) > 0) {
-        throw new NightCoralException(
-            "database " + file + " holds tables that are not NightCoral's; it was left untouched");
+    if (version < SCHEMA_VERSION) {
+      try (Statement st = db.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")) {
+        if (rs.getInt(1) > 0) {
+          throw new NightCoralException(
+              "database "
+                  + name
+                  + " holds tables that are not NightCoral's; it was left untouched");
+        }
       }
+    }
+    return version;
+  }
+
+  /** Checks the database again inside the transaction, then creates the schema if it is empty. */
+  private static void migrate(String name, Connection db) throws SQLException {
+    if (refuseIfNotOurs(name, db) == SCHEMA_VERSION) {
+      return;
     }
     try (Statement st = db.createStatement()) {
       for (String sql : schemaStatements()) {
@@ -167,7 +208,7 @@ public final class JobStore implements AutoCloseable {
     return statements;
   }
 
-  /** The database's name as the user gave it, for messages. */
+  /** The database's name as the user gave it (with its real path if that differs), for messages. */
   public String name() {
     return name;
   }
