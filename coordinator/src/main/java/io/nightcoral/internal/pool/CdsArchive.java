@@ -27,25 +27,30 @@ import org.slf4j.LoggerFactory;
  */
 final class CdsArchive {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
-  private static final Path FOLDER =
+
+  /** Where the archive lives unless the builder says otherwise. */
+  static final Path DEFAULT_FOLDER =
       Path.of(System.getProperty("java.io.tmpdir"), "nightcoral-cds");
+
   private static final long TRAINING_LIMIT_SECONDS = 60;
   private static final int ARCHIVES_KEPT = 4;
 
   private final String java;
   private final List<String> jvmOptions;
   private final List<String> runtime;
+  private final Path folder;
   private final Path file;
   private final AtomicBoolean training = new AtomicBoolean();
   private volatile Process trainer;
   private volatile boolean cancelled;
   private volatile boolean ready;
 
-  CdsArchive(String java, List<String> jvmOptions, List<String> runtime) {
+  CdsArchive(String java, List<String> jvmOptions, List<String> runtime, Path folder) {
     this.java = java;
     this.jvmOptions = jvmOptions;
     this.runtime = runtime;
-    this.file = usable() ? FOLDER.resolve(key() + ".jsa") : null;
+    this.folder = folder;
+    this.file = folder != null && usable() ? folder.resolve(key() + ".jsa") : null;
   }
 
   private boolean usable() {
@@ -84,9 +89,9 @@ final class CdsArchive {
   }
 
   /** Keeps the newest few archives (older ones belong to jars or JDKs since replaced). */
-  private static void removeOldArchives() throws IOException {
+  private void removeOldArchives() throws IOException {
     List<Path> archives;
-    try (Stream<Path> files = Files.list(FOLDER)) {
+    try (Stream<Path> files = Files.list(folder)) {
       archives =
           files
               .filter(p -> p.toString().endsWith(".jsa"))
@@ -96,6 +101,11 @@ final class CdsArchive {
     for (Path old : archives.subList(Math.min(ARCHIVES_KEPT, archives.size()), archives.size())) {
       Files.deleteIfExists(old); // a child that maps it keeps its copy until it exits
     }
+  }
+
+  /** The archive's file name in its folder, or null when there is none for these children. */
+  String fileName() {
+    return file == null ? null : file.getFileName().toString();
   }
 
   /** The flags that make a child use the archive, once it exists. */
@@ -130,8 +140,8 @@ final class CdsArchive {
 
   private void train() {
     try {
-      Files.createDirectories(FOLDER);
-      Path partial = Files.createTempFile(FOLDER, "training-", ".jsa");
+      Files.createDirectories(folder);
+      Path partial = Files.createTempFile(folder, "training-", ".jsa");
       Files.delete(partial);
       List<String> command = new ArrayList<>(List.of(java));
       command.addAll(ChildCommand.STDOUT_SAFETY);
