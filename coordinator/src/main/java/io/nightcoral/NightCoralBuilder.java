@@ -218,8 +218,12 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
-   * The folder for the children's class-data archive, which cuts their start-up by about a third
-   * (default {@code ${java.io.tmpdir}/nightcoral-cds}); null turns the archive off.
+   * The folder for the children's class-data archive, which cuts their start-up by about a third;
+   * null turns the archive off. The default, {@code ${java.io.tmpdir}/nightcoral-<user.name>/cds},
+   * is kept per user and rebuilt after the temporary folder is cleared. Missing folders are created
+   * {@code 0700}. Children map files from it, so it must be a real directory (not a link) of the
+   * server's user that no other user can write, inside folders no other user can change; otherwise
+   * children start without the archive and one WARN says why.
    */
   public NightCoralBuilder<J> workerCdsArchive(Path folder) {
     this.workerCdsArchive = folder == null ? null : folder.toAbsolutePath();

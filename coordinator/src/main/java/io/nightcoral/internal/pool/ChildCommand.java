@@ -55,7 +55,7 @@ public final class ChildCommand {
 
   /** The folder for the class-data archive when the builder names none. */
   public static Path defaultArchiveFolder() {
-    return CdsArchive.DEFAULT_FOLDER;
+    return PrivateFolder.defaultLocation("cds");
   }
 
   /** The command to start a child now (with the class-data archive if it is ready). */
