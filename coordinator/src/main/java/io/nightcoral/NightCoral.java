@@ -177,7 +177,8 @@ public final class NightCoral<J> implements AutoCloseable {
     }
     ProcessPool.Settings settings =
         new ProcessPool.Settings(
-            new ChildCommand(config.workerJvmOptions, config.workerClasspath),
+            new ChildCommand(
+                config.workerJvmOptions, config.workerClasspath, config.workerCdsArchive),
             handlerClassName,
             config.workerConfigJson,
             config.pingFrequency,

@@ -1,6 +1,7 @@
 package io.nightcoral;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.nightcoral.internal.pool.ChildCommand;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +79,7 @@ public final class NightCoralBuilder<J> {
   Function<J, J> localHandler;
   final List<Path> workerClasspath = new ArrayList<>();
   List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
+  Path workerCdsArchive = ChildCommand.defaultArchiveFolder();
   Duration jobTimeout;
   int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   Duration retryFirst = DEFAULT_RETRY_FIRST;
@@ -214,6 +216,19 @@ public final class NightCoralBuilder<J> {
     Objects.requireNonNull(options, "workerJvmOptions");
     options.forEach(o -> Objects.requireNonNull(o, "workerJvmOptions entry"));
     this.workerJvmOptions = List.copyOf(options);
+    return this;
+  }
+
+  /**
+   * The folder for the children's class-data archive, which cuts their start-up by about a third;
+   * null turns the archive off. The default, {@code ${java.io.tmpdir}/nightcoral-<user.name>/cds},
+   * is kept per user and rebuilt after the temporary folder is cleared. Missing folders are created
+   * {@code 0700}. Children map files from it, so it must be a real directory (not a link) of the
+   * server's user that no other user can write, inside folders no other user can change; otherwise
+   * children start without the archive and one WARN says why.
+   */
+  public NightCoralBuilder<J> workerCdsArchive(Path folder) {
+    this.workerCdsArchive = folder == null ? null : folder.toAbsolutePath();
     return this;
   }
 
@@ -359,6 +374,8 @@ public final class NightCoralBuilder<J> {
         + ", workerClasspath="
         + workerClasspath
         + ", workerJvmOptions="
-        + workerJvmOptions;
+        + workerJvmOptions
+        + ", workerCdsArchive="
+        + (workerCdsArchive == null ? "off" : workerCdsArchive);
   }
 }

@@ -33,8 +33,11 @@ public final class ChildCommand {
   private final String classpath;
   private final CdsArchive archive;
 
-  /** A command for children with {@code jvmOptions} and {@code extraClasspath}. */
-  public ChildCommand(List<String> jvmOptions, List<Path> extraClasspath) {
+  /**
+   * A command for children with {@code jvmOptions} and {@code extraClasspath}, and a class-data
+   * archive kept in {@code archiveFolder} (null for none).
+   */
+  public ChildCommand(List<String> jvmOptions, List<Path> extraClasspath, Path archiveFolder) {
     this.jvmOptions = List.copyOf(jvmOptions);
     List<String> runtime = runtimeEntries();
     Set<String> entries = new LinkedHashSet<>(runtime);
@@ -47,7 +50,12 @@ public final class ChildCommand {
       entries.add(p.toAbsolutePath().toString());
     }
     this.classpath = String.join(File.pathSeparator, entries);
-    this.archive = new CdsArchive(java, this.jvmOptions, runtime);
+    this.archive = new CdsArchive(java, this.jvmOptions, runtime, archiveFolder);
+  }
+
+  /** The folder for the class-data archive when the builder names none. */
+  public static Path defaultArchiveFolder() {
+    return PrivateFolder.defaultLocation("cds");
   }
 
   /** The command to start a child now (with the class-data archive if it is ready). */
@@ -61,6 +69,11 @@ public final class ChildCommand {
     command.add(classpath);
     command.add(MAIN_CLASS);
     return command;
+  }
+
+  /** The class-data archive's file name in its folder, or null when these children get none. */
+  String archiveFileName() {
+    return archive.fileName();
   }
 
   /** Builds the class-data archive in the background if there is none yet. */
