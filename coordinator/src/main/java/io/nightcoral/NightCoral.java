@@ -338,6 +338,7 @@ public final class NightCoral<J> implements AutoCloseable {
     }
     queue.stop(STORE_WAIT.toMillis());
     timeouts.shutdownNow();
+    metrics.close();
     releaseLock();
   }
 
