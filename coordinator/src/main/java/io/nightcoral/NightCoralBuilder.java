@@ -130,7 +130,7 @@ public final class NightCoralBuilder<J> {
    * The Jackson mapper that writes and reads jobs, replies and {@link #workerConfig} on this side
    * (default {@link JobMappers#defaultMapper()}: JDK time types as ISO-8601 text, unknown
    * properties ignored). The children read jobs with their handler's {@code
-   * JobHandler.objectMapper()}, so keep the two compatible. Not used for string jobs.
+   * JobHandler.objectMapper()}, so keep the two compatible. String jobs pass as they are.
    */
   public NightCoralBuilder<J> objectMapper(ObjectMapper mapper) {
     this.objectMapper = Objects.requireNonNull(mapper, "objectMapper");
