@@ -6,15 +6,16 @@ import java.io.UncheckedIOException;
 
 /** Turns jobs into the text stored and sent to workers, and back. */
 abstract class JobCodec<J> {
-  static final ObjectMapper JSON = new ObjectMapper();
-
   /**
    * The stored text of {@code job}; throws {@link IllegalArgumentException} if it cannot be
    * written.
    */
   abstract String encode(J job);
 
-  /** The job stored as {@code text}; null stays null. */
+  /**
+   * The job stored as {@code text}; null stays null; throws {@link UncheckedIOException} naming the
+   * type and Jackson's reason if the text does not decode.
+   */
   abstract J decode(String text);
 
   static JobCodec<String> strings() {
@@ -31,12 +32,13 @@ abstract class JobCodec<J> {
     };
   }
 
-  static <J> JobCodec<J> json(Class<J> type) {
+  /** A codec for jobs of {@code type}, written and read as JSON by {@code mapper}. */
+  static <J> JobCodec<J> json(Class<J> type, ObjectMapper mapper) {
     return new JobCodec<>() {
       @Override
       String encode(J job) {
         try {
-          return JSON.writeValueAsString(job);
+          return mapper.writeValueAsString(job);
         } catch (JsonProcessingException e) {
           throw new IllegalArgumentException(
               "job of "
@@ -53,9 +55,14 @@ abstract class JobCodec<J> {
           return null;
         }
         try {
-          return JSON.readValue(text, type);
+          return mapper.readValue(text, type);
         } catch (JsonProcessingException e) {
-          throw new UncheckedIOException("cannot read a " + type.getName() + " from " + text, e);
+          throw new UncheckedIOException(
+              "cannot read a "
+                  + type.getName()
+                  + " from the stored text: "
+                  + e.getOriginalMessage(),
+              e);
         }
       }
     };

@@ -14,6 +14,9 @@ interface Metrics {
   /** A worker answered a ping after {@code nanos}. */
   void ping(long nanos);
 
+  /** Takes this instance's meters out of the registry; called once, when the instance closes. */
+  void close();
+
   /** Reports nothing: the default, and the only choice without Micrometer on the class path. */
   Metrics NONE =
       new Metrics() {
@@ -28,5 +31,8 @@ interface Metrics {
 
         @Override
         public void ping(long nanos) {}
+
+        @Override
+        public void close() {}
       };
 }

@@ -68,12 +68,12 @@ public final class NightCoral<J> implements AutoCloseable {
       throw new IllegalArgumentException(
           "String jobs are stored as they are: use builderForStrings()");
     }
-    return new NightCoralBuilder<>(JobCodec.json(jobType), jobType.getName());
+    return new NightCoralBuilder<>(mapper -> JobCodec.json(jobType, mapper), jobType.getName());
   }
 
   /** Starts a builder for jobs that are strings, stored as they are. */
   public static NightCoralBuilder<String> builderForStrings() {
-    return new NightCoralBuilder<>(JobCodec.strings(), "String");
+    return new NightCoralBuilder<>(mapper -> JobCodec.strings(), "String");
   }
 
   NightCoral(NightCoralBuilder<J> config) {
@@ -289,18 +289,30 @@ public final class NightCoral<J> implements AutoCloseable {
     return q != null && q.isRunning();
   }
 
-  /** The jobs set aside after their last failed attempt, oldest first. */
+  /**
+   * The jobs set aside after their last failed attempt, oldest first; one whose stored text no
+   * longer decodes is listed with {@code job()} null, its text and the reason.
+   */
   public List<DeadJob<J>> deadJobs() {
     checkOpen();
     List<DeadJob<J>> dead = new ArrayList<>();
     for (DeadRow row : await(queue.deadJobs())) {
+      J job = null;
+      String decodeError = null;
+      try {
+        job = codec.decode(row.payload());
+      } catch (RuntimeException e) { // listed with its text, so it can be read, requeued or deleted
+        decodeError = e.getMessage() != null ? e.getMessage() : e.toString();
+      }
       dead.add(
           new DeadJob<>(
               row.id(),
-              codec.decode(row.payload()),
+              job,
               row.attempts(),
               row.lastError(),
-              Instant.ofEpochMilli(row.diedAt())));
+              Instant.ofEpochMilli(row.diedAt()),
+              row.payload(),
+              decodeError));
     }
     return dead;
   }
@@ -367,6 +379,7 @@ public final class NightCoral<J> implements AutoCloseable {
     }
     replies.close();
     callbacks.close();
+    metrics.close();
     releaseLock();
   }
 

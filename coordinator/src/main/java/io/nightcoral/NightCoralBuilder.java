@@ -1,7 +1,9 @@
 package io.nightcoral;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightcoral.internal.pool.ChildCommand;
+import io.nightcoral.worker.JobMappers;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,10 +65,13 @@ public final class NightCoralBuilder<J> {
           "-XX:ReservedCodeCacheSize=16m",
           "-XX:-UsePerfData");
 
-  final JobCodec<J> codec;
+  private final Function<ObjectMapper, JobCodec<J>> codecs;
+  JobCodec<J> codec; // made by build() with the mapper then set
   final String jobTypeName;
   String databaseFile;
-  String workerConfigJson = "null";
+  private ObjectMapper objectMapper = JobMappers.defaultMapper();
+  private Object workerConfig;
+  String workerConfigJson = "null"; // written by build() with the mapper then set
   int cacheJobs = DEFAULT_CACHE_JOBS;
   Consumer<WorkerPoolError> notifyError = e -> {};
   Function<J, String> describeJob;
@@ -91,10 +96,10 @@ public final class NightCoralBuilder<J> {
   Object meterRegistry;
   int workerPrefetch = DEFAULT_WORKER_PREFETCH;
 
-  NightCoralBuilder(JobCodec<J> codec, String jobTypeName) {
-    this.codec = codec;
+  NightCoralBuilder(Function<ObjectMapper, JobCodec<J>> codecs, String jobTypeName) {
+    this.codecs = codecs;
     this.jobTypeName = jobTypeName;
-    this.describeJob = codec::encode;
+    this.describeJob = job -> codec.encode(job);
   }
 
   /**
@@ -115,15 +120,34 @@ public final class NightCoralBuilder<J> {
     return databaseFile(Objects.requireNonNull(file, "databaseFile").toString());
   }
 
-  /** An object sent as JSON to each child's {@code setup}; null for none. */
+  /**
+   * An object sent as JSON (written by {@link #objectMapper}) to each child's {@code setup}; null
+   * for none.
+   */
   public NightCoralBuilder<J> workerConfig(Object config) {
+    configJson(objectMapper, config); // fails now, naming the option, if it cannot be written
+    this.workerConfig = config;
+    return this;
+  }
+
+  /**
+   * The Jackson mapper that writes and reads jobs, replies and {@link #workerConfig} on this side
+   * (default {@link JobMappers#defaultMapper()}: JDK time types as ISO-8601 text, unknown
+   * properties ignored). The children read jobs with their handler's {@code
+   * JobHandler.objectMapper()}, so keep the two compatible. String jobs pass as they are.
+   */
+  public NightCoralBuilder<J> objectMapper(ObjectMapper mapper) {
+    this.objectMapper = Objects.requireNonNull(mapper, "objectMapper");
+    return this;
+  }
+
+  private static String configJson(ObjectMapper mapper, Object config) {
     try {
-      this.workerConfigJson = JobCodec.JSON.writeValueAsString(config);
+      return mapper.writeValueAsString(config);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "workerConfig cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
-    return this;
   }
 
   /**
@@ -317,6 +341,8 @@ public final class NightCoralBuilder<J> {
     if (databaseFile == null) {
       throw new IllegalStateException("databaseFile is required");
     }
+    workerConfigJson = configJson(objectMapper, workerConfig);
+    codec = codecs.apply(objectMapper);
     return new NightCoral<>(this);
   }
 

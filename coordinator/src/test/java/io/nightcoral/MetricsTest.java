@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every meter of the spec, against real children. */
 class MetricsTest {
+  private static final List<String> METERS =
+      List.of(
+          "nightcoral.pool.workers",
+          "nightcoral.pool.workers.idle",
+          "nightcoral.pool.jobs.retired",
+          "nightcoral.pool.job.time",
+          "nightcoral.pool.ping",
+          "nightcoral.pool.workers.died",
+          "nightcoral.queue.size",
+          "nightcoral.queue.processing",
+          "nightcoral.queue.latency",
+          "nightcoral.timer.count",
+          "nightcoral.timer.idle.workers",
+          "nightcoral.timer.latency");
+
   @TempDir Path dir;
 
   @AfterEach
@@ -26,6 +42,28 @@ class MetricsTest {
 
   private static double gauge(MeterRegistry registry, String name) {
     return registry.get(name).gauge().value();
+  }
+
+  private static double counter(MeterRegistry registry, String name) {
+    return registry.get(name).functionCounter().count();
+  }
+
+  private static List<String> nightcoralMeters(MeterRegistry registry) {
+    return registry.getMeters().stream()
+        .map(m -> m.getId().getName())
+        .filter(n -> n.startsWith("nightcoral."))
+        .toList();
+  }
+
+  /** Runs the collector until a weakly held object is gone, as Micrometer's gauge sources would. */
+  private static void forceGarbageCollection() {
+    WeakReference<Object> canary = new WeakReference<>(new Object());
+    await()
+        .until(
+            () -> {
+              System.gc();
+              return canary.get() == null;
+            });
   }
 
   private static long timerCount(MeterRegistry registry, String name) {
@@ -71,24 +109,79 @@ class MetricsTest {
       assertEquals(0, gauge(registry, "nightcoral.queue.size"));
       assertEquals(0, gauge(registry, "nightcoral.queue.processing"));
       assertEquals(1, gauge(registry, "nightcoral.timer.count"));
+      for (String name : METERS) {
+        assertEquals(1, registry.find(name).meters().size(), name);
+      }
     }
-    assertEquals(0, gauge(registry, "nightcoral.timer.idle.workers"));
-    for (String name :
-        List.of(
-            "nightcoral.pool.workers",
-            "nightcoral.pool.workers.idle",
-            "nightcoral.pool.jobs.retired",
-            "nightcoral.pool.job.time",
-            "nightcoral.pool.ping",
-            "nightcoral.pool.workers.died",
-            "nightcoral.queue.size",
-            "nightcoral.queue.processing",
-            "nightcoral.queue.latency",
-            "nightcoral.timer.count",
-            "nightcoral.timer.idle.workers",
-            "nightcoral.timer.latency")) {
-      assertEquals(1, registry.find(name).meters().size(), name);
+    assertEquals(List.of(), nightcoralMeters(registry));
+  }
+
+  @Test
+  void gaugesAndCountersStayCorrectAfterGarbageCollection() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("gc.db"))
+            .metrics(registry)
+            .fakeWorker(job -> job)
+            .build()) {
+      nc.launch("unused", 2);
+      nc.addTimer(Duration.ofHours(1), new TestJob("count", 99));
+      forceGarbageCollection();
+      for (int i = 0; i < 3; i++) {
+        nc.add(new TestJob("count", i));
+      }
+      Await.get(nc.idle());
+      forceGarbageCollection();
+      forceGarbageCollection();
+      assertEquals(2, gauge(registry, "nightcoral.pool.workers"));
+      assertEquals(2, gauge(registry, "nightcoral.pool.workers.idle"));
+      assertEquals(0, gauge(registry, "nightcoral.queue.size"));
+      assertEquals(0, gauge(registry, "nightcoral.queue.processing"));
+      assertEquals(1, gauge(registry, "nightcoral.timer.count"));
+      assertEquals(1, gauge(registry, "nightcoral.timer.idle.workers"));
+      assertEquals(3, counter(registry, "nightcoral.pool.jobs.retired"));
+      assertEquals(0, counter(registry, "nightcoral.pool.workers.died"));
     }
+  }
+
+  @Test
+  void aClosedInstanceRemovesItsMetersAndTheNextOnTheRegistryReportsItsOwn() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (NightCoral<TestJob> first =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("first.db"))
+            .metrics(registry)
+            .fakeWorker(job -> job)
+            .build()) {
+      first.launch("unused", 2);
+      for (int i = 0; i < 3; i++) {
+        first.add(new TestJob("count", i));
+      }
+      first.addTimer(Duration.ofHours(1), new TestJob("count", 99));
+      Await.get(first.idle());
+      assertEquals(3, counter(registry, "nightcoral.pool.jobs.retired"));
+      assertEquals(METERS.size(), nightcoralMeters(registry).size());
+    }
+    assertEquals(List.of(), nightcoralMeters(registry));
+
+    try (NightCoral<TestJob> second =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("second.db"))
+            .metrics(registry)
+            .fakeWorker(job -> job)
+            .build()) {
+      second.launch("unused", 1);
+      second.add(new TestJob("count", 1));
+      Await.get(second.idle());
+      forceGarbageCollection();
+      assertEquals(1, counter(registry, "nightcoral.pool.jobs.retired"));
+      assertEquals(1, gauge(registry, "nightcoral.pool.workers"));
+      assertEquals(0, gauge(registry, "nightcoral.timer.count"));
+      assertEquals(1, gauge(registry, "nightcoral.timer.idle.workers"));
+      assertEquals(METERS.size(), nightcoralMeters(registry).size());
+    }
+    assertEquals(List.of(), nightcoralMeters(registry));
   }
 
   @Test

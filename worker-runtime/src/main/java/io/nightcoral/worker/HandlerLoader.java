@@ -12,24 +12,30 @@ import java.lang.reflect.Modifier;
 /** Loads the handler class a Setup message names, makes an instance and runs its setup. */
 final class HandlerLoader {
 
-  private final ObjectMapper mapper;
+  private final ObjectMapper types;
 
-  HandlerLoader(ObjectMapper mapper) {
-    this.mapper = mapper;
+  /**
+   * A loader that resolves handlers' job types with {@code types}; jobs and the worker
+   * configuration are read with each handler's own {@link JobHandler#objectMapper()}.
+   */
+  HandlerLoader(ObjectMapper types) {
+    this.types = types;
   }
 
   /** Returns a ready invoker for the handler {@code setup} names, or explains why there is none. */
   HandlerInvoker<?, ?> load(Setup setup) throws SetupException {
     String name = setup.getHandlerClass();
     Class<?> type = loadClass(name);
-    JavaType jobType;
     try {
-      jobType = JobTypes.of(type, mapper.getTypeFactory());
+      JobTypes.of(type, types.getTypeFactory()); // checked before any handler code runs
     } catch (IllegalArgumentException e) {
       throw new SetupException(e.getMessage(), null);
     }
     JobHandler<Object, Object> handler = instantiate(type);
-    JsonNode config = parseConfig(name, setup.getConfigJson());
+    ObjectMapper mapper = mapperOf(handler, name);
+    JsonNode config = parseConfig(mapper, name, setup.getConfigJson());
+    JavaType jobType =
+        JobTypes.of(type, mapper.getTypeFactory()); // as the handler's mapper sees it
     JobCodec<Object> codec = new JobCodec<>(mapper, jobType);
     Portal<Object> portal = new Portal<>(setup.getWorkerId(), codec);
     Object state;
@@ -79,7 +85,23 @@ final class HandlerLoader {
     }
   }
 
-  private JsonNode parseConfig(String name, String json) throws SetupException {
+  private static ObjectMapper mapperOf(JobHandler<?, ?> handler, String name)
+      throws SetupException {
+    ObjectMapper mapper;
+    try {
+      mapper = handler.objectMapper();
+    } catch (Throwable thrown) {
+      throw new SetupException(
+          "objectMapper() of handler class " + name + " threw " + thrown, thrown);
+    }
+    if (mapper == null) {
+      throw new SetupException("objectMapper() of handler class " + name + " returned null", null);
+    }
+    return mapper;
+  }
+
+  private static JsonNode parseConfig(ObjectMapper mapper, String name, String json)
+      throws SetupException {
     if (json.isEmpty()) {
       return NullNode.getInstance();
     }

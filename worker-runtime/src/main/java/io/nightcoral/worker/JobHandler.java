@@ -1,6 +1,7 @@
 package io.nightcoral.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The code that runs jobs inside a worker child: one instance per child, made with its public
@@ -8,12 +9,24 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <p>The job type {@code J} is read from the implementing class's declaration, so declare it
  * concretely: {@code class CountHandler implements JobHandler<Job, Conn>}. It may be {@code String}
- * (jobs pass as they are), {@link JsonNode}, or any class Jackson can map.
+ * (jobs pass as they are), {@link JsonNode}, or any class Jackson can map with {@link
+ * #objectMapper()}.
  *
  * @param <J> the job type, which is also the type of a reply
  * @param <S> the state that {@code setup} makes and every {@code handle} call receives
  */
 public interface JobHandler<J, S> {
+
+  /**
+   * The mapper that reads this child's jobs and the worker configuration, and writes replies and
+   * posted jobs; called once per child, before {@link #setup}. The default is {@link
+   * JobMappers#defaultMapper()}, which the coordinator also uses unless its builder is given
+   * another; override it to register modules or change features (keep it compatible with the
+   * coordinator's mapper).
+   */
+  default ObjectMapper objectMapper() {
+    return JobMappers.defaultMapper();
+  }
 
   /**
    * Runs once in each child before its first job, with the coordinator's worker configuration (a

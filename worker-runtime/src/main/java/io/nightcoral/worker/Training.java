@@ -18,6 +18,8 @@ import io.nightcoral.protocol.ToWorker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -76,10 +78,12 @@ final class Training {
     for (int i = 0; i < 6; i++) {
       reader.read(FromWorker.parser());
     }
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = JobMappers.defaultMapper();
     JsonNode tree =
         json.readTree(json.writeValueAsString(Map.of("task", "train", "values", List.of(1, 2))));
     json.treeToValue(tree, Map.class);
+    json.readValue(json.writeValueAsString(List.of(Instant.EPOCH, Duration.ZERO)), List.class);
+    json.readValue(json.writeValueAsString(Instant.EPOCH), Instant.class);
     Failures.of(new IllegalStateException("training"), "training");
     new HandlerLoader(json);
     StartRecord.open("").clear();

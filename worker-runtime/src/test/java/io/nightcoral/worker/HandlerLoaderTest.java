@@ -80,6 +80,41 @@ class HandlerLoaderTest {
   }
 
   @Test
+  void readsTheJdkTimeTypesWithTheDefaultMapper() throws SetupException {
+    List<FromWorker> sent = new ArrayList<>();
+    loader
+        .load(setup(TestHandlers.Later.class.getName(), "null"))
+        .run(
+            RunJob.newBuilder()
+                .setId(5)
+                .setPayload(
+                    "{\"name\":\"a\",\"at\":\"2024-05-01T10:00:00Z\",\"after\":\"PT90M\","
+                        + "\"addedLater\":true}")
+                .build(),
+            sent::add);
+    assertEquals(
+        "{\"name\":\"a\",\"at\":\"2024-05-01T11:30:00Z\",\"after\":\"PT1H30M\"}",
+        sent.get(0).getReply().getPayload());
+  }
+
+  @Test
+  void readsAndWritesJobsWithTheHandlersOwnMapper() throws SetupException {
+    List<FromWorker> sent = new ArrayList<>();
+    loader
+        .load(setup(TestHandlers.SnakeCase.class.getName(), "{\"first_key\":1}"))
+        .run(
+            RunJob.newBuilder().setId(5).setPayload("{\"first_name\":\"ada\"}").build(), sent::add);
+    assertEquals("{\"first_name\":\"ADA\"}", sent.get(0).getReply().getPayload());
+  }
+
+  @Test
+  void explainsAnObjectMapperThatThrows() {
+    SetupException e = failure(TestHandlers.BrokenMapper.class.getName(), "null");
+    assertTrue(e.getMessage().contains("objectMapper()"), e.getMessage());
+    assertInstanceOf(IllegalStateException.class, e.culprit());
+  }
+
+  @Test
   void explainsAConfigThatIsNotJson() {
     SetupException e = failure(TestHandlers.Commands.class.getName(), "{oops");
     assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());

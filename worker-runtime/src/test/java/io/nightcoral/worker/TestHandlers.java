@@ -1,11 +1,15 @@
 package io.nightcoral.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 /** Handlers that tests load by name, in this JVM or in a real child. */
 public final class TestHandlers {
@@ -114,6 +118,47 @@ public final class TestHandlers {
   public static class Unbound<T> implements JobHandler<T, Void> {
     @Override
     public T handle(T job, Void state, WorkerPortal<T> portal) {
+      return job;
+    }
+  }
+
+  /** A job with JDK time types. */
+  public record Timed(String name, Instant at, Duration after) {}
+
+  /** Replies with the job moved on by its own duration. */
+  public static final class Later implements JobHandler<Timed, Void> {
+    @Override
+    public Timed handle(Timed job, Void state, WorkerPortal<Timed> portal) {
+      return new Timed(job.name(), job.at().plus(job.after()), job.after());
+    }
+  }
+
+  /** A job whose property has a name of two words. */
+  public record Person(String firstName) {}
+
+  /** Reads and writes jobs in snake case through its own mapper. */
+  public static final class SnakeCase implements JobHandler<Person, Void> {
+    @Override
+    public ObjectMapper objectMapper() {
+      return JobMappers.defaultMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    }
+
+    @Override
+    public Person handle(Person job, Void state, WorkerPortal<Person> portal) {
+      return new Person(job.firstName().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** Its objectMapper() throws. */
+  public static final class BrokenMapper implements JobHandler<String, Void> {
+    @Override
+    public ObjectMapper objectMapper() {
+      throw new IllegalStateException("no mapper today");
+    }
+
+    @Override
+    public String handle(String job, Void state, WorkerPortal<String> portal) {
       return job;
     }
   }

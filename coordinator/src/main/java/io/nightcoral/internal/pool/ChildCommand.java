@@ -3,6 +3,7 @@ package io.nightcoral.internal.pool;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.protobuf.MessageLite;
 import io.nightcoral.protocol.Frames;
 import io.nightcoral.worker.JobHandler;
@@ -99,7 +100,8 @@ public final class ChildCommand {
             MessageLite.class,
             ObjectMapper.class,
             JsonParser.class,
-            JsonProperty.class)) {
+            JsonProperty.class,
+            JavaTimeModule.class)) {
       String location = locationOf(c);
       if (location != null) {
         entries.add(location);

@@ -56,6 +56,10 @@ class CdsArchiveTest {
     assertTrue(
         output.contains("io.nightcoral.protocol.ToWorker source: shared objects file (top)"),
         output);
+    assertTrue(
+        output.contains(
+            "com.fasterxml.jackson.datatype.jsr310.JavaTimeModule source: shared objects file"),
+        output);
   }
 
   @Test
