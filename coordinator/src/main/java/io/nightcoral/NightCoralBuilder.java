@@ -318,8 +318,12 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
-  /** The clock for due times (tests move it); package-private on purpose. */
-  NightCoralBuilder<J> clock(Clock clock) {
+  /**
+   * The wall clock that due times are read from (default: the system's UTC clock); for tests and
+   * simulations. NightCoral compares it with the JVM's monotonic clock to tell a step of it from
+   * the passing of time: a step back never makes a timer fire early or twice.
+   */
+  public NightCoralBuilder<J> clock(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
   }
