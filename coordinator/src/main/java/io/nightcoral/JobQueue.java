@@ -97,7 +97,7 @@ final class JobQueue implements PoolListener {
     /** The call failed: its own savepoint rolled back, or the whole transaction did. */
     void fail(Throwable cause) {
       completeExceptionally(
-          cause instanceof NightCoralException
+          cause instanceof NightCoralException || cause instanceof Error
               ? cause
               : new NightCoralException("database " + store.name() + ": " + cause, cause));
     }
@@ -134,6 +134,8 @@ final class JobQueue implements PoolListener {
   private boolean draining;
   private boolean poolStopped;
   private boolean stopRequested;
+  private boolean pendingBlocked; // this turn could not write the workers' reports
+  private boolean needsResync; // something rolled back to a savepoint this turn
 
   JobQueue(
       JobStore store,
@@ -348,6 +350,16 @@ final class JobQueue implements PoolListener {
   /** Why the queue's thread died, or null while it lives. */
   Throwable death() {
     return death;
+  }
+
+  /** Inserts a job and then runs {@code after} in the same call (tests make it throw). */
+  Call<long[]> insertThenForTest(NewJob job, Runnable after) {
+    return call(
+        () -> {
+          long[] ids = insertNow(List.of(job));
+          after.run();
+          return ids;
+        });
   }
 
   /**
@@ -609,7 +621,8 @@ final class JobQueue implements PoolListener {
     afterCommit.clear();
     sentThisTurn.clear();
     List<Call<?>> succeeded = new ArrayList<>();
-    boolean recount = false;
+    pendingBlocked = false;
+    needsResync = false;
     try {
       // Workers' reports first: they only change memory and add pending writes, so no failure of
       // the database can make them go unheard.
@@ -630,17 +643,17 @@ final class JobQueue implements PoolListener {
             call.run();
             store.releaseSavepoint();
             succeeded.add(call);
-          } catch (Exception e) {
+          } catch (Exception | Error e) {
             store.rollbackToSavepoint();
             call.fail(e);
-            recount = true;
+            needsResync = true;
           }
         }
       }
-      if (recount) {
+      applyPending();
+      if (needsResync) {
         resync();
       }
-      applyPending();
       dispatch();
       store.commit();
       pending.committed(afterCommit);
@@ -680,10 +693,33 @@ final class JobQueue implements PoolListener {
     }
   }
 
-  /** Writes what the workers reported, and the batched deletes and attempt counts. */
+  /**
+   * Writes what the workers reported, and the batched deletes and attempt counts, in a savepoint:
+   * if that fails (a full disk, say), the reports wait for a later transaction, the rest of this
+   * one goes on, and no job is handed out until they are written.
+   */
   private void applyPending() throws SQLException {
-    pending.apply();
-    counts.finished(store.flushBatched());
+    if (pendingBlocked || pending.isEmpty()) {
+      return;
+    }
+    store.savepoint();
+    pending.mark();
+    try {
+      pending.apply();
+      counts.finished(store.flushBatched());
+      store.releaseSavepoint();
+    } catch (SQLException | RuntimeException e) {
+      store.rollbackToSavepoint();
+      pending.rollBackToMark();
+      pendingBlocked = true;
+      needsResync = true;
+      faultUntil = now + FAULT_PAUSE_MILLIS;
+      log.error(
+          "database {}: cannot record what the workers reported; trying again in {} ms: {}",
+          store.name(),
+          FAULT_PAUSE_MILLIS,
+          e.toString());
+    }
   }
 
   /** Counts timers that fell due since the last turn; a scan happens only when one is due. */
@@ -722,7 +758,7 @@ final class JobQueue implements PoolListener {
   }
 
   private void dispatch() throws SQLException {
-    if (draining || poolStopped || now < faultUntil) {
+    if (draining || poolStopped || pendingBlocked || now < faultUntil) {
       return;
     }
     faultUntil = 0;

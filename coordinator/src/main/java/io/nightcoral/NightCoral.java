@@ -413,6 +413,11 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.pragma(statement));
   }
 
+  /** Stores {@code job}, then runs {@code after} in the same call; tests make it throw. */
+  void insertThenForTest(J job, Runnable after) {
+    await(queue.insertThenForTest(NewJob.now(encode(job)), after));
+  }
+
   /** Wakes the queue so it reads the clock again; tests that move an injected clock call this. */
   void runDueWork() {
     await(queue.barrier());
@@ -490,6 +495,9 @@ public final class NightCoral<J> implements AutoCloseable {
     Throwable cause = e.getCause();
     if (cause instanceof RuntimeException r) {
       return r;
+    }
+    if (cause instanceof Error error) {
+      throw error;
     }
     return new NightCoralException(cause.toString(), cause);
   }

@@ -21,6 +21,9 @@ import java.util.function.LongSupplier;
  * @param <J> the job type
  */
 public final class NightCoralBuilder<J> {
+  /** The longest any duration option may be: a year. */
+  public static final Duration LONGEST_DURATION = Duration.ofDays(365);
+
   /** Default for {@link #cacheJobs}. */
   public static final int DEFAULT_CACHE_JOBS = 50;
 
@@ -359,8 +362,9 @@ public final class NightCoralBuilder<J> {
 
   private static Duration positive(Duration value, String name) {
     Objects.requireNonNull(value, name);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    if (value.isNegative() || value.isZero() || value.compareTo(LONGEST_DURATION) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be positive and at most " + LONGEST_DURATION + ", was " + value);
     }
     return value;
   }

@@ -24,6 +24,7 @@ final class PendingWrites {
 
   private final ArrayDeque<Write> waiting = new ArrayDeque<>();
   private final List<Write> applied = new ArrayList<>();
+  private int mark;
 
   void add(Write write) {
     waiting.addLast(write);
@@ -44,6 +45,18 @@ final class PendingWrites {
     while (!waiting.isEmpty()) {
       waiting.peekFirst().apply();
       applied.add(waiting.removeFirst());
+    }
+  }
+
+  /** Notes how much is applied, for {@link #rollBackToMark}. */
+  void mark() {
+    mark = applied.size();
+  }
+
+  /** A savepoint taken at {@link #mark} rolled back: what was applied since waits again. */
+  void rollBackToMark() {
+    for (int i = applied.size() - 1; i >= mark; i--) {
+      waiting.addFirst(applied.remove(i));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,74 @@ class StoreFaultTest {
       }
       assertEquals(stored + 1, seen.size());
     }
+  }
+
+  @Test
+  void aFinishThatCannotBeRecordedOnAFullDiskIsRecordedOnceThereIsRoom() throws Exception {
+    Path db = dir.resolve("finish.db");
+    try (NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(db)
+            .workerConfig(Map.of("dir", dir.toString()))
+            .closeTimeout(java.time.Duration.ofSeconds(30))
+            .build()) {
+      nc.launch(TestHandler.class, 1);
+      nc.add(new TestJob("gated-post", 1));
+      Await.await().until(() -> nc.stats().running() == 1);
+      nc.pragmaForTest("PRAGMA max_page_count = 1"); // full: its big post cannot be stored
+      Files.createFile(dir.resolve("gate"));
+      // the worker finished; the transaction recording that fails, and the report is kept
+      Await.await().until(() -> nc.stats().running() == 0 && nc.stats().idleWorkers() == 1);
+      assertEquals(1, nc.stats().queued(), "its row stays until its finish is recorded");
+      nc.pragmaForTest("PRAGMA max_page_count = 1073741823");
+      Await.get(nc.idle()); // the finish and its post are recorded, and the post runs
+      assertEquals(2, nc.stats().retired());
+    }
+    try (NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(db)
+            .fakeWorker(
+                job -> {
+                  seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
+                  return null;
+                })
+            .build()) {
+      nc.launch("unused", 1);
+      Await.get(nc.idle());
+      assertTrue(seen.isEmpty(), "nothing runs again: " + seen);
+    }
+    try (var runs = Files.list(dir)) {
+      assertEquals(1, runs.filter(p -> p.getFileName().toString().startsWith("ran-1-")).count());
+    }
+  }
+
+  @Test
+  void anErrorInsideACallRollsBackThatCallAlone() throws Exception {
+    try (NightCoral<TestJob> nc = open()) {
+      nc.add(new TestJob("kept", 1));
+      assertThrows(
+          StackOverflowError.class,
+          () ->
+              nc.insertThenForTest(
+                  new TestJob("half", 2),
+                  () -> {
+                    throw new StackOverflowError("simulated");
+                  }));
+      nc.add(new TestJob("kept", 3));
+      assertEquals(2, nc.stats().queued());
+      nc.launch("unused", 1);
+      Await.get(nc.idle());
+      assertEquals(Map.of(1, 1, 3, 1), counts());
+    }
+    try (NightCoral<TestJob> nc = open()) {
+      assertEquals(0, nc.stats().queued(), "the half-done insert was never committed");
+    }
+  }
+
+  private Map<Integer, Integer> counts() {
+    Map<Integer, Integer> counts = new java.util.TreeMap<>();
+    seen.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
   }
 
   @Test

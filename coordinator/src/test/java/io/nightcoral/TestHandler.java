@@ -23,7 +23,18 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
   @Override
   public TestJob handle(TestJob job, JsonNode config, WorkerPortal<TestJob> portal)
       throws Exception {
+    if (job.task().startsWith("big")) { // a job padded to take several database pages
+      return null;
+    }
     switch (job.task()) {
+      case "gated-post": // records its run, waits for the file "gate", then posts a big job
+        Path gateDir = Path.of(config.get("dir").asText());
+        Files.writeString(gateDir.resolve("ran-" + job.value() + "-" + System.nanoTime()), "");
+        while (!Files.exists(gateDir.resolve("gate"))) {
+          Thread.sleep(5);
+        }
+        portal.postJob(new TestJob("big" + "x".repeat(20_000), job.value() + 1));
+        return null;
       case "count":
         return null;
       case "square":

@@ -426,6 +426,8 @@ public final class JobStore implements AutoCloseable {
 
   /** Undoes what was done since {@link #savepoint}, keeping the rest of the transaction. */
   public void rollbackToSavepoint() throws SQLException {
+    finished.setLength(0);
+    started.setLength(0);
     db.rollback(savepoint);
     db.releaseSavepoint(savepoint);
     savepoint = null;
