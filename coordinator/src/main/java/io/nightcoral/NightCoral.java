@@ -8,6 +8,7 @@ import io.nightcoral.internal.store.DatabaseLock;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.protocol.Frames;
 import io.nightcoral.worker.JobHandler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -376,9 +377,39 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.barrier());
   }
 
+  /** Room in a job's frame for everything but its text: the job id and the message around it. */
+  private static final int FRAME_OVERHEAD_BYTES = 1024;
+
+  /** The most UTF-8 bytes of job text that fit in one frame to a worker. */
+  private static final int MAX_JOB_BYTES = Frames.MAX_BODY_BYTES - FRAME_OVERHEAD_BYTES;
+
   private NewJob entry(J job, long dueAt) {
     Objects.requireNonNull(job, "job");
-    return new NewJob(codec.encode(job), dueAt);
+    String payload = codec.encode(job);
+    checkFitsInAFrame(payload);
+    return new NewJob(payload, dueAt);
+  }
+
+  /** Refuses, before anything is stored, a job too large to ever be sent to a worker. */
+  private static void checkFitsInAFrame(String payload) {
+    if ((long) payload.length() * 3 <= MAX_JOB_BYTES) {
+      return; // no character takes more than 3 bytes in UTF-8 (a surrogate pair: 4 for 2)
+    }
+    long bytes = 0;
+    for (int i = 0; i < payload.length(); i++) {
+      char c = payload.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+    }
+    if (bytes > MAX_JOB_BYTES) {
+      throw new IllegalArgumentException(
+          "the job is "
+              + bytes
+              + " bytes of UTF-8 text, but a job sent to a worker may be at most "
+              + MAX_JOB_BYTES
+              + " (a frame to a worker holds at most "
+              + Frames.MAX_BODY_BYTES
+              + " bytes)");
+    }
   }
 
   private long[] store(List<NewJob> jobs, List<CompletableFuture<String>> replies) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +59,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final LongConsumer pingNanos;
   private final AtomicLong pingIds = new AtomicLong();
   private final ArrayDeque<Long> recentDeaths = new ArrayDeque<>();
+  private final Map<WorkerProcess, String> diedWhileLaunching = new LinkedHashMap<>(); // guarded
   private int startFailuresInARow;
   private volatile boolean stopping;
   private volatile boolean launched;
@@ -112,8 +114,19 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
           ? e
           : new NightCoralException("launch failed: " + e, e);
     }
-    launched = true;
-    started.forEach(listener::workerReady);
+    Map<WorkerProcess, String> died;
+    synchronized (this) { // died() decides under this lock whether a worker was offered
+      launched = true;
+      died = new LinkedHashMap<>(diedWhileLaunching);
+      started.stream().filter(w -> !died.containsKey(w)).forEach(listener::workerReady);
+    }
+    // a child that was ready and died while the others started is never offered to the queue (it
+    // ran no job): it is replaced like any other dead worker
+    died.forEach(
+        (w, reason) -> {
+          log.warn("worker {} {} after it was ready, while the others started", w.id(), reason);
+          afterDeath(w.id(), reason);
+        });
     settings.command().prepareArchive();
     long pingMillis = settings.pingFrequency().toMillis();
     timer.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
@@ -272,8 +285,16 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     if (deadline != null) {
       deadline.cancel(false);
     }
-    if (!launched || (stopping && !killed)) {
-      return; // a failing launch cleans up after itself; children leaving at shutdown are no news
+    synchronized (this) {
+      if (!launched) {
+        if (wasReady && !stopping) {
+          diedWhileLaunching.put(worker, reason); // a launch that succeeds replaces it
+        }
+        return; // a failing launch cleans up after itself
+      }
+    }
+    if (stopping && !killed) {
+      return; // children leaving at shutdown are no news
     }
     if (!wasReady) {
       if (!stopping) {
@@ -284,9 +305,13 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       return; // a child that never came up ran no job and was never offered to the queue
     }
     listener.workerDied(worker, reason, killed);
-    if (stopping) {
-      return;
+    if (!stopping) {
+      afterDeath(worker.id(), reason);
     }
+  }
+
+  /** Replaces a dead worker that had been ready, unless too many died too fast. */
+  private void afterDeath(int id, String reason) {
     if (tooManyDeaths()) {
       synchronized (this) {
         stopping = true;
@@ -296,7 +321,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
               + " workers died within "
               + settings.deathWindow()
               + "; the pool stopped. Last: worker "
-              + worker.id()
+              + id
               + " "
               + reason;
       log.error(why);
@@ -304,7 +329,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       children.forEach(w -> w.kill("the pool stopped"));
       return;
     }
-    scheduleReplacement(worker.id(), false);
+    scheduleReplacement(id, false);
   }
 
   private boolean tooManyDeaths() {
