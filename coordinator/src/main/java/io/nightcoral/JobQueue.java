@@ -475,6 +475,17 @@ final class JobQueue implements PoolListener {
   }
 
   @Override
+  public void jobRejected(Worker worker, long jobId, String why) {
+    submitEvent(
+        () -> {
+          HeldJob held = release(worker, jobId, 0);
+          if (held != null) {
+            pending.add(() -> bury(held.id, held.attempt - 1, Failure.of(why)));
+          }
+        });
+  }
+
+  @Override
   public void jobCancelled(Worker worker, long jobId, boolean cancelled) {
     submitEvent(
         () -> {
@@ -563,7 +574,9 @@ final class JobQueue implements PoolListener {
       log.warn("worker {} answered for job {}, which it did not hold", worker.id(), jobId);
       return null;
     }
-    metrics.jobTime(handlerNanos);
+    if (handlerNanos > 0) {
+      metrics.jobTime(handlerNanos);
+    }
     return held;
   }
 

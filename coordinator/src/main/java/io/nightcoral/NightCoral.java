@@ -1,5 +1,6 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.JobText;
 import io.nightcoral.internal.Times;
 import io.nightcoral.internal.pool.ChildCommand;
 import io.nightcoral.internal.pool.FakeWorkerPool;
@@ -425,7 +426,12 @@ public final class NightCoral<J> implements AutoCloseable {
 
   private String encode(J job) {
     Objects.requireNonNull(job, "job");
-    return codec.encode(job);
+    String payload = codec.encode(job);
+    String tooLarge = JobText.tooLarge(payload); // refused before anything is stored
+    if (tooLarge != null) {
+      throw new IllegalArgumentException(tooLarge);
+    }
+    return payload;
   }
 
   private long[] store(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {

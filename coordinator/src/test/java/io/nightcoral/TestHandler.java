@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * A handler that misbehaves on command, so recovery code runs against real children. The job's task
@@ -81,6 +82,25 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
         Files.writeString(Path.of(config.get("dir").asText(), "grandchild-" + sleeper.pid()), "");
         Thread.sleep(Long.MAX_VALUE);
         return null;
+      case "spawn-inherit": // a grandchild holding the child's stdio; then 0 returns, 1 exits, 2
+        // hangs
+        Process holder = new ProcessBuilder("sleep", "600").inheritIO().start();
+        Files.writeString(Path.of(config.get("dir").asText(), "grandchild-" + holder.pid()), "");
+        if (job.value() == 1) {
+          System.exit(3);
+        } else if (job.value() == 2) {
+          Thread.sleep(Long.MAX_VALUE);
+        }
+        return new TestJob("spawned", (int) holder.pid());
+      case "stderr-flood": // writes value MiB to stderr with no newline in it
+        FileOutputStream err = new FileOutputStream(FileDescriptor.err);
+        byte[] block = new byte[1024 * 1024];
+        Arrays.fill(block, (byte) 'e');
+        for (int i = 0; i < job.value(); i++) {
+          err.write(block);
+        }
+        err.flush();
+        return new TestJob("flooded", job.value());
       default:
         throw new IllegalArgumentException("unknown task " + job.task());
     }

@@ -1,6 +1,11 @@
 package io.nightcoral.worker;
 
-/** Ends the worker child at once with {@code Runtime.halt}, which no hook or thread can delay. */
+import java.util.stream.Stream;
+
+/**
+ * Ends the worker child at once with {@code Runtime.halt}, which no hook or thread can delay, after
+ * killing the processes it started.
+ */
 final class Halt {
 
   /** Exit status after a Shutdown message or the end of stdin. */
@@ -23,7 +28,25 @@ final class Halt {
       System.err.println("nightcoral worker: " + reason);
       System.err.flush();
     }
+    killDescendants();
     Runtime.getRuntime().halt(status);
     return new AssertionError("Runtime.halt returned");
+  }
+
+  /**
+   * Kills every process this child started, and theirs, so that none outlives it (nor holds its
+   * pipes to the coordinator open); never throws. Also run by a shutdown hook, for a handler's
+   * {@code System.exit}.
+   */
+  static void killDescendants() {
+    try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
+      all.forEach(ProcessHandle::destroyForcibly);
+    } catch (Throwable t) {
+      try {
+        System.err.println("nightcoral worker: cannot kill the processes it started: " + t);
+      } catch (Throwable ignored) {
+        // stderr is gone too; ending the child matters more
+      }
+    }
   }
 }

@@ -22,9 +22,10 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   /**
-   * Runs the child until the coordinator sends Shutdown or closes stdin, then halts the JVM; the
-   * real stdout is kept for frames, and {@code System.out} goes to stderr. With the single argument
-   * {@code --train} it only loads the classes a child needs and exits, for a class-data archive.
+   * Runs the child until the coordinator sends Shutdown or closes stdin, then kills the processes
+   * it started and halts the JVM (a handler's {@code System.exit} kills them too); the real stdout
+   * is kept for frames, and {@code System.out} goes to stderr. With the single argument {@code
+   * --train} it only loads the classes a child needs and exits, for a class-data archive.
    */
   public static void main(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals("--train")) {
@@ -37,6 +38,10 @@ public final class WorkerMain {
     InputStream frameIn = new FileInputStream(FileDescriptor.in);
     System.setOut(System.err);
     System.setIn(new ByteArrayInputStream(new byte[0]));
+
+    // Runtime.halt skips hooks: this one is for a handler's System.exit.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(Halt::killDescendants, "nightcoral-worker-descendants"));
 
     Thread.currentThread().setName("nightcoral-worker-handler");
     Outbox outbox = Outbox.start(new FrameWriter(frameOut));

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What the pool tells the queue; called from the pool's threads, so implementations must only
  * enqueue. For every job handed to a worker exactly one of these follows, unless the worker dies
- * first: {@link #jobCancelled} with {@code true}, or {@link #jobStarted} and then {@link
- * #jobFinished} or {@link #jobFailed}.
+ * first: {@link #jobCancelled} with {@code true}, {@link #jobRejected}, or {@link #jobStarted} and
+ * then {@link #jobFinished} or {@link #jobFailed}.
  */
 public interface PoolListener {
   /** The worker is ready for jobs. */
@@ -24,6 +24,12 @@ public interface PoolListener {
 
   /** The job's handler threw; the attempt failed, and the worker goes on with its next job. */
   void jobFailed(Worker worker, long jobId, Failure failure, long handlerNanos);
+
+  /**
+   * The worker could not take job {@code jobId} at all (its text is too large to send): it never
+   * started, and no attempt can ever run it.
+   */
+  void jobRejected(Worker worker, long jobId, String why);
 
   /** The answer to {@link Worker#cancel}: true if the job was given back and never ran there. */
   void jobCancelled(Worker worker, long jobId, boolean cancelled);

@@ -1,6 +1,7 @@
 package io.nightcoral.internal.pool;
 
 import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.JobText;
 import io.nightcoral.internal.Times;
 import io.nightcoral.internal.store.NewJob;
 import io.nightcoral.internal.store.StartRecords;
@@ -9,6 +10,7 @@ import io.nightcoral.protocol.Setup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +59,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final LongConsumer pingNanos;
   private final AtomicLong pingIds = new AtomicLong();
   private final ArrayDeque<Long> recentDeaths = new ArrayDeque<>();
+  private final Map<WorkerProcess, String> diedWhileLaunching = new LinkedHashMap<>(); // guarded
   private int startFailuresInARow;
   private volatile boolean stopping;
   private volatile boolean launched;
@@ -110,8 +113,19 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
           ? e
           : new NightCoralException("launch failed: " + e, e);
     }
-    launched = true;
-    started.forEach(listener::workerReady);
+    Map<WorkerProcess, String> died;
+    synchronized (this) { // died() decides under this lock whether a worker was offered
+      launched = true;
+      died = new LinkedHashMap<>(diedWhileLaunching);
+      started.stream().filter(w -> !died.containsKey(w)).forEach(listener::workerReady);
+    }
+    // a child that was ready and died while the others started is never offered to the queue (it
+    // ran no job): it is replaced like any other dead worker
+    died.forEach(
+        (w, reason) -> {
+          log.warn("worker {} {} after it was ready, while the others started", w.id(), reason);
+          afterDeath(w.id(), reason);
+        });
     settings.command().prepareArchive();
     long pingMillis = settings.pingFrequency().toMillis();
     timer.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
@@ -148,8 +162,9 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     settings.command().stopPreparing();
     all.forEach(WorkerProcess::shutdown);
+    // gone: exited, with the last answers and the death reported to the queue
     CompletableFuture<?>[] exits =
-        all.stream().map(WorkerProcess::onExit).toArray(CompletableFuture[]::new);
+        all.stream().map(WorkerProcess::gone).toArray(CompletableFuture[]::new);
     try {
       CompletableFuture.allOf(exits).get(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -211,9 +226,19 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     List<NewJob> kept = new ArrayList<>(posts.size());
     for (NewJob post : posts) {
       String payload = localHandler.apply(post.payload());
-      if (payload != null) {
-        kept.add(new NewJob(payload, post.when(), post.millis()));
+      if (payload == null) {
+        continue;
       }
+      String tooLarge = JobText.tooLarge(payload);
+      if (tooLarge != null) { // grown by the local handler: the attempt that posted it failed
+        listener.jobFailed(
+            worker,
+            jobId,
+            Failure.of("it posted a job too large to run: " + tooLarge),
+            handlerNanos);
+        return;
+      }
+      kept.add(new NewJob(payload, post.when(), post.millis()));
     }
     listener.jobFinished(worker, jobId, reply, kept, handlerNanos);
   }
@@ -222,6 +247,11 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   public void failed(WorkerProcess worker, long jobId, Failure failure, long handlerNanos) {
     endDeadline(jobId);
     listener.jobFailed(worker, jobId, failure, handlerNanos);
+  }
+
+  @Override
+  public void rejected(WorkerProcess worker, long jobId, String why) {
+    listener.jobRejected(worker, jobId, why);
   }
 
   @Override
@@ -272,8 +302,13 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     workers.remove(worker.id(), worker);
     pingsUnanswered.remove(worker);
     endDeadline(worker.runningJob());
-    if (!launched) {
-      return; // a failing launch cleans up after itself
+    synchronized (this) {
+      if (!launched) {
+        if (wasReady && !stopping) {
+          diedWhileLaunching.put(worker, reason); // a launch that succeeds replaces it
+        }
+        return; // a failing launch cleans up after itself
+      }
     }
     if (stopping && wasReady) {
       listener.workerDied(worker, reason, killed); // the queue takes back what it held
@@ -288,9 +323,13 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       return; // a child that never came up ran no job and was never offered to the queue
     }
     listener.workerDied(worker, reason, killed);
-    if (stopping) {
-      return;
+    if (!stopping) {
+      afterDeath(worker.id(), reason);
     }
+  }
+
+  /** Replaces a dead worker that had been ready, unless too many died too fast. */
+  private void afterDeath(int id, String reason) {
     if (tooManyDeaths()) {
       synchronized (this) {
         stopping = true;
@@ -301,7 +340,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
               + " workers died within "
               + settings.deathWindow()
               + "; the pool stopped. Last: worker "
-              + worker.id()
+              + id
               + " "
               + reason;
       log.error(why);
@@ -309,7 +348,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       children.forEach(w -> w.kill("the pool stopped"));
       return;
     }
-    scheduleReplacement(worker.id(), false);
+    scheduleReplacement(id, false);
   }
 
   private boolean tooManyDeaths() {

@@ -1,6 +1,7 @@
 package io.nightcoral.internal.pool;
 
 import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.JobText;
 import io.nightcoral.internal.store.NewJob;
 import io.nightcoral.protocol.Cancel;
 import io.nightcoral.protocol.FrameReader;
@@ -17,23 +18,24 @@ import io.nightcoral.protocol.Shutdown;
 import io.nightcoral.protocol.ToWorker;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +43,21 @@ import org.slf4j.LoggerFactory;
 /**
  * One worker child process and its three coordinator threads: a frame reader, a frame writer fed by
  * a queue (so no coordinator thread ever blocks on the child's pipe) and a stderr drainer into the
- * log. It reports its death exactly once, after the process has exited.
+ * log.
+ *
+ * <p>Its death is learned from the process exiting, not from its pipes closing (a process the child
+ * started may hold them open), and reported exactly once, on a short-lived fourth thread: after the
+ * exit, the reader gets up to {@link #DELIVERY_GRACE} to deliver the frames already in the pipe (a
+ * reply written just before the exit still counts), then the death is reported even if the reader
+ * is still blocked; frames read after the report are ignored. Any failure of the three threads
+ * costs the child, so its death is reported too. The processes the child started, as last seen
+ * (before each kill and at each ping), are killed when it dies.
  */
 final class WorkerProcess implements Worker {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
   private static final int STDERR_TAIL_LINES = 20;
+  private static final Duration DELIVERY_GRACE = Duration.ofSeconds(1);
+  private static final long STDOUT_CLOSED_GRACE_SECONDS = 5;
   private static final ToWorker SHUTDOWN =
       ToWorker.newBuilder().setShutdown(Shutdown.getDefaultInstance()).build();
 
@@ -62,6 +74,9 @@ final class WorkerProcess implements Worker {
 
     /** The handler threw. */
     void failed(WorkerProcess worker, long jobId, Failure failure, long handlerNanos);
+
+    /** The job was not sent: it cannot be. */
+    void rejected(WorkerProcess worker, long jobId, String why);
 
     /** The answer to {@link #cancel}. */
     void cancelled(WorkerProcess worker, long jobId, boolean cancelled);
@@ -81,6 +96,11 @@ final class WorkerProcess implements Worker {
   private final Map<Long, List<NewJob>> posts = new HashMap<>(); // guarded by this
   private volatile long runningJob = -1;
   private final CountDownLatch stderrDone = new CountDownLatch(1);
+  private final CountDownLatch readerDone = new CountDownLatch(1);
+  private final AtomicBoolean deathReported = new AtomicBoolean();
+  private final CompletableFuture<Void> gone = new CompletableFuture<>();
+  private final Object delivery = new Object(); // frames are handled, and the death reported, alone
+  private final Set<ProcessHandle> descendants = ConcurrentHashMap.newKeySet(); // as last seen
   private volatile Thread writer;
   private volatile String killReason;
   private volatile boolean shuttingDown;
@@ -109,6 +129,7 @@ final class WorkerProcess implements Worker {
     worker.writer = worker.startThread("writer", worker::writeLoop);
     worker.startThread("reader", worker::readLoop);
     worker.startThread("stderr", worker::drainStderr);
+    process.onExit().thenRunAsync(worker::exited, r -> worker.startThread("exit", r));
     return worker;
   }
 
@@ -164,6 +185,7 @@ final class WorkerProcess implements Worker {
   }
 
   void ping(long pingId) {
+    rememberDescendants(); // a child killed from outside still takes these with it
     outbox.add(ToWorker.newBuilder().setPing(Ping.newBuilder().setId(pingId)).build());
   }
 
@@ -191,11 +213,22 @@ final class WorkerProcess implements Worker {
     if (killReason == null) {
       killReason = reason;
     }
-    List<ProcessHandle> descendants;
-    try (Stream<ProcessHandle> all = process.descendants()) {
-      descendants = all.toList();
-    }
+    rememberDescendants(); // once the child is gone, its descendants can no longer be found
     process.destroyForcibly();
+    killDescendants();
+  }
+
+  /** Adds the child's descendants as they are now to those remembered, forgetting dead ones. */
+  private void rememberDescendants() {
+    try (Stream<ProcessHandle> all = process.descendants()) {
+      descendants.removeIf(p -> !p.isAlive());
+      all.forEach(descendants::add);
+    } catch (RuntimeException e) {
+      log.warn("worker {}: cannot list the processes it started: {}", id, e.toString());
+    }
+  }
+
+  private void killDescendants() {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
@@ -206,7 +239,9 @@ final class WorkerProcess implements Worker {
       while (true) {
         Object next = outbox.take();
         while (next != null) {
-          if (next instanceof Job job) {
+          if (next instanceof Job job && JobText.excess(job.payload()) > 0) {
+            events.rejected(this, job.id(), JobText.tooLarge(job.payload()));
+          } else if (next instanceof Job job) {
             frames.write(
                 ToWorker.newBuilder()
                     .setJob(
@@ -222,24 +257,39 @@ final class WorkerProcess implements Worker {
         }
         frames.flush();
       }
-    } catch (IOException e) {
-      // the child is gone; the reader reports it
     } catch (InterruptedException e) {
       // the child is gone and its death reported: nothing more to write
+    } catch (IOException e) {
+      if (!exitsSoon()) { // not a pipe closed by the child's exit
+        kill("could not be written to: " + e.getMessage());
+        log.error("worker {} could not be written to: {}", id, e.getMessage());
+      }
+    } catch (Throwable t) {
+      kill("had its writer thread fail: " + t);
+      log.error("worker {}: its writer thread failed", id, t);
+    }
+  }
+
+  private boolean exitsSoon() {
+    try {
+      return process.waitFor(DELIVERY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true; // only the death report interrupts this thread
     }
   }
 
   private void readLoop() {
-    FrameReader reader =
-        new FrameReader(new BufferedInputStream(process.getInputStream(), 64 * 1024));
     String ending = null;
     try {
+      FrameReader reader =
+          new FrameReader(new BufferedInputStream(process.getInputStream(), 64 * 1024));
       FromWorker message;
-      while ((message = reader.read(FromWorker.parser())) != null) {
-        if (!handle(message)) {
-          ending = "sent a frame with no message in it";
-          break;
-        }
+      while (ending == null && (message = reader.read(FromWorker.parser())) != null) {
+        ending = deliver(message);
+      }
+      if (ending == null) {
+        stdoutClosed();
       }
     } catch (MalformedFrameException e) {
       ending = "wrote something that is not a frame to its stdout: " + e.getMessage();
@@ -247,12 +297,38 @@ final class WorkerProcess implements Worker {
       // the pipe broke: the process is going away
     } catch (RuntimeException e) {
       ending = "broke the protocol: " + e;
+    } catch (Throwable t) {
+      ending = "had its reader thread fail: " + t;
+      log.error("worker {}: its reader thread failed", id, t);
     }
-    if (ending != null) {
-      log.error("worker {} {}", id, ending);
-      kill(ending);
+    try {
+      if (ending != null) {
+        kill(ending);
+        log.error("worker {} {}", id, ending);
+      }
+    } finally {
+      readerDone.countDown();
     }
-    reportDeath();
+  }
+
+  /** Handles one frame, unless the death was reported; returns why the child must end, or null. */
+  private String deliver(FromWorker message) {
+    synchronized (delivery) {
+      if (deathReported.get()) {
+        return null; // frames read after the death report are ignored
+      }
+      return handle(message) ? null : "sent a frame with no message in it";
+    }
+  }
+
+  private void stdoutClosed() {
+    try {
+      if (!process.waitFor(STDOUT_CLOSED_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        kill("closed its stdout but kept running");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Handles one message; false if it had no body. */
@@ -346,26 +422,52 @@ final class WorkerProcess implements Worker {
     kill(why);
   }
 
-  private void reportDeath() {
+  /** Runs once the process has exited: lets the reader finish (within a bound), then reports. */
+  private void exited() {
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        kill("closed its stdout but kept running");
-        process.waitFor(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + DELIVERY_GRACE.toNanos();
+      if (!readerDone.await(DELIVERY_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
+        log.warn(
+            "worker {} (pid {}) exited but its stdout is still open: a process it started holds it",
+            id,
+            process.pid());
       }
-      stderrDone.await(1, TimeUnit.SECONDS);
+      stderrDone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      reportDeath();
     }
-    writer.interrupt();
-    boolean killed = killReason != null;
-    String reason = killed ? "was killed: " + killReason : exitText();
-    boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
-    ready.completeExceptionally(
-        new NightCoralException("worker " + id + " " + reason + stderrText()));
-    if (!shuttingDown || killed) {
-      log.info("worker {} (pid {}) {}", id, process.pid(), reason);
+  }
+
+  private void reportDeath() {
+    synchronized (delivery) { // after the frame being handled, if any; before any later one
+      if (!deathReported.compareAndSet(false, true)) {
+        return;
+      }
     }
-    events.died(this, reason, killed, wasReady);
+    try {
+      killDescendants(); // the ones it had when last seen, which may hold its pipes
+      writer.interrupt();
+      boolean killed = killReason != null;
+      String reason = killed ? "was killed: " + killReason : exitText();
+      boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
+      ready.completeExceptionally(
+          new NightCoralException("worker " + id + " " + reason + stderrText()));
+      if (!shuttingDown || killed) {
+        log.info("worker {} (pid {}) {}", id, process.pid(), reason);
+      }
+      events.died(this, reason, killed, wasReady);
+    } catch (Throwable t) {
+      log.error("worker {}: reporting its death failed", id, t);
+    } finally {
+      gone.complete(null);
+    }
+  }
+
+  /** Completes once the child has exited and its last frames and its death have been reported. */
+  CompletableFuture<Void> gone() {
+    return gone;
   }
 
   private String exitText() {
@@ -380,23 +482,25 @@ final class WorkerProcess implements Worker {
   }
 
   private void drainStderr() {
-    try (BufferedReader err =
-        new BufferedReader(
-            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = err.readLine()) != null) {
-        log.info("[worker {}] {}", id, line);
-        synchronized (stderrTail) {
-          if (stderrTail.size() == STDERR_TAIL_LINES) {
-            stderrTail.removeFirst();
-          }
-          stderrTail.addLast(line);
-        }
-      }
+    try (InputStream err = process.getErrorStream()) {
+      StderrLines.drain(err, this::stderrLine);
     } catch (IOException e) {
       // the child is gone
+    } catch (Throwable t) {
+      kill("had its stderr drainer fail: " + t); // an undrained child would block on stderr
+      log.error("worker {}: its stderr drainer failed", id, t);
     } finally {
       stderrDone.countDown();
+    }
+  }
+
+  private void stderrLine(String line) {
+    log.info("[worker {}] {}", id, line);
+    synchronized (stderrTail) {
+      if (stderrTail.size() == STDERR_TAIL_LINES) {
+        stderrTail.removeFirst();
+      }
+      stderrTail.addLast(line);
     }
   }
 

@@ -1,0 +1,60 @@
+package io.nightcoral;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A child's stderr is drained in bounded memory, however long its lines. */
+class StderrFloodTest {
+  @TempDir Path dir;
+
+  /**
+   * A server in its own small-heap JVM: one child writes 256 MiB to stderr with no newline, then
+   * both that job's reply and the next one's are printed.
+   */
+  public static final class Server {
+    public static void main(String[] args) throws Exception {
+      try (NightCoral<TestJob> nc =
+          NightCoral.builder(TestJob.class)
+              .databaseFile(Path.of(args[0], "flood.db"))
+              .workerConfig(Map.of("dir", args[0]))
+              .build()) {
+        nc.launch(TestHandler.class, 1);
+        TestJob flooded =
+            nc.addQuery(new TestJob("stderr-flood", 256)).reply().get(60, TimeUnit.SECONDS);
+        TestJob square = nc.addQuery(new TestJob("square", 6)).reply().get(60, TimeUnit.SECONDS);
+        System.out.println(flooded.task() + " " + flooded.value() + ", " + square.value());
+      } catch (Exception e) {
+        System.out.println("failed: " + e);
+      }
+      System.exit(0);
+    }
+  }
+
+  @Test
+  void aChildWritingStderrWithoutNewlinesCannotExhaustASmallCoordinatorHeap() throws Exception {
+    Process server =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Server.class.getName(),
+                dir.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      assertTrue(server.waitFor(3, TimeUnit.MINUTES), "the server finished");
+      String out = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals("flooded 256, 36", out.trim());
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+}
