@@ -18,9 +18,11 @@ import org.slf4j.Logger;
 final class Callbacks implements Executor {
   private final ExecutorService threads;
   private final Logger log;
+  private final String name;
 
-  Callbacks(Logger log) {
+  Callbacks(Logger log, String name) {
     this.log = log;
+    this.name = name;
     AtomicInteger count = new AtomicInteger();
     this.threads =
         new ThreadPoolExecutor(
@@ -44,7 +46,7 @@ final class Callbacks implements Executor {
           try {
             task.run();
           } catch (Throwable t) {
-            log.error("a callback threw", t);
+            log.error("{}: a callback threw", name, t);
           }
         };
     try {

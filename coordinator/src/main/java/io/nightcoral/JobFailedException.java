@@ -4,7 +4,7 @@ package io.nightcoral;
  * A query's job failed for good: its last attempt threw (the child's exception class, message and
  * stack are carried over) or its worker died.
  */
-public class JobFailedException extends RuntimeException {
+public final class JobFailedException extends NightCoralException {
   private static final long serialVersionUID = 1L;
 
   private final long jobId;
@@ -15,7 +15,7 @@ public class JobFailedException extends RuntimeException {
   /**
    * Creates the exception for job {@code jobId}; {@code errorClass} is empty when the worker died.
    */
-  public JobFailedException(long jobId, String errorClass, String errorMessage, String childStack) {
+  JobFailedException(long jobId, String errorClass, String errorMessage, String childStack) {
     super(
         "job "
             + jobId

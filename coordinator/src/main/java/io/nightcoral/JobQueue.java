@@ -1,12 +1,13 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.EngineException;
+import io.nightcoral.internal.NewJob;
 import io.nightcoral.internal.Times;
 import io.nightcoral.internal.pool.Failure;
 import io.nightcoral.internal.pool.PoolListener;
 import io.nightcoral.internal.pool.Worker;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.JobStore;
-import io.nightcoral.internal.store.NewJob;
 import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ final class JobQueue implements PoolListener {
 
   /** What the queue needs to know besides its store. */
   record Settings(
+      String name,
       int cacheJobs,
       int maxAttempts,
       Backoff backoff,
@@ -99,7 +101,9 @@ final class JobQueue implements PoolListener {
       completeExceptionally(
           cause instanceof NightCoralException || cause instanceof Error
               ? cause
-              : new NightCoralException("database " + store.name() + ": " + cause, cause));
+              : cause instanceof EngineException
+                  ? new NightCoralException(cause.getMessage(), cause)
+                  : new NightCoralException("database " + store.name() + ": " + cause, cause));
     }
   }
 
@@ -111,6 +115,7 @@ final class JobQueue implements PoolListener {
   private final IntSupplier poolSize;
   private final Metrics metrics;
   private final Thread thread;
+  private final String name;
 
   private final Object inboxLock = new Object();
   private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
@@ -148,6 +153,7 @@ final class JobQueue implements PoolListener {
     this.store = store;
     this.clock = clock;
     this.settings = settings;
+    this.name = settings.name();
     this.callbacks = callbacks;
     this.replies = replies;
     this.poolSize = poolSize;
@@ -171,8 +177,8 @@ final class JobQueue implements PoolListener {
   void start() {
     if (counts.due() > 0 || counts.later() > 0) {
       log.info(
-          "database {}: recovered {} due jobs and {} timers from an earlier run",
-          store.name(),
+          "{}: recovered {} due jobs and {} timers from an earlier run",
+          name,
           counts.due(),
           counts.later());
     }
@@ -334,7 +340,7 @@ final class JobQueue implements PoolListener {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      log.error("database {}: the queue thread did not stop within {} ms", store.name(), millis);
+      log.error("{}: the queue thread did not stop within {} ms", name, millis);
     }
   }
 
@@ -426,7 +432,8 @@ final class JobQueue implements PoolListener {
         () -> {
           HeldJob held = loads.start(worker, jobId);
           if (held == null) {
-            log.warn("worker {} started job {}, which it did not hold", worker.id(), jobId);
+            log.warn(
+                "{}: worker {} started job {}, which it did not hold", name, worker.id(), jobId);
             return;
           }
           pending.add(() -> store.markStarted(jobId));
@@ -571,7 +578,8 @@ final class JobQueue implements PoolListener {
   private HeldJob release(Worker worker, long jobId, long handlerNanos) {
     HeldJob held = loads.finish(worker, jobId, handlerNanos);
     if (held == null) {
-      log.warn("worker {} answered for job {}, which it did not hold", worker.id(), jobId);
+      log.warn(
+          "{}: worker {} answered for job {}, which it did not hold", name, worker.id(), jobId);
       return null;
     }
     if (handlerNanos > 0) {
@@ -591,15 +599,15 @@ final class JobQueue implements PoolListener {
           turn(batch);
         } catch (InterruptedException e) {
           // Only stray code can interrupt this thread; it stops only when asked to.
-          log.warn("database {}: the queue thread was interrupted; going on", store.name());
+          log.warn("{}: the queue thread was interrupted; going on", name);
         } catch (Throwable t) {
-          log.error("database {}: unexpected error in the queue loop", store.name(), t);
+          log.error("{}: unexpected error in the queue loop", name, t);
         }
         batch.clear();
       }
     } catch (Throwable fatal) {
       death = fatal;
-      log.error("database {}: the queue thread died", store.name(), fatal);
+      log.error("{}: the queue thread died", name, fatal);
     } finally {
       finish();
     }
@@ -672,8 +680,8 @@ final class JobQueue implements PoolListener {
       pending.committed(afterCommit);
     } catch (Throwable e) {
       log.error(
-          "database {}: a transaction of {} commands failed and was rolled back: {}",
-          store.name(),
+          "{}: a transaction of {} commands failed and was rolled back: {}",
+          name,
           batch.size(),
           e.toString(),
           e);
@@ -693,7 +701,7 @@ final class JobQueue implements PoolListener {
       try {
         effect.run();
       } catch (Throwable t) {
-        log.error("database {}: error after commit", store.name(), t);
+        log.error("{}: error after commit", name, t);
       }
     }
     if (counts.due() <= 0 && !idleWaiters.isEmpty()) {
@@ -728,8 +736,8 @@ final class JobQueue implements PoolListener {
       needsResync = true;
       faultUntil = now + FAULT_PAUSE_MILLIS;
       log.error(
-          "database {}: cannot record what the workers reported; trying again in {} ms: {}",
-          store.name(),
+          "{}: cannot record what the workers reported; trying again in {} ms: {}",
+          name,
           FAULT_PAUSE_MILLIS,
           e.toString());
     }
@@ -821,7 +829,8 @@ final class JobQueue implements PoolListener {
           counts.postponed(dueAt);
         });
     log.warn(
-        "job {} failed attempt {} of {}, retrying in {} ms: {}",
+        "{}: job {} failed attempt {} of {}, retrying in {} ms: {}",
+        name,
         held.id,
         held.attempt,
         settings.maxAttempts(),
@@ -835,7 +844,8 @@ final class JobQueue implements PoolListener {
     counts.buried();
     afterCommit.add(
         () -> {
-          log.error("job {} is dead after {} attempts: {}", id, attempts, headline(failure));
+          log.error(
+              "{}: job {} is dead after {} attempts: {}", name, id, attempts, headline(failure));
           replies.fail(
               id,
               new JobFailedException(id, failure.className(), failure.message(), failure.stack()));
@@ -860,7 +870,11 @@ final class JobQueue implements PoolListener {
       callbacks.execute(
           () ->
               log.trace(
-                  format, held.id, held.worker.id(), settings.describe().apply(held.payload)));
+                  "{}: " + format,
+                  name,
+                  held.id,
+                  held.worker.id(),
+                  settings.describe().apply(held.payload)));
     }
   }
 
@@ -879,7 +893,7 @@ final class JobQueue implements PoolListener {
       resync();
       store.commit();
     } catch (SQLException e) {
-      log.error("database {}: cannot re-read counts: {}", store.name(), e.toString());
+      log.error("{}: cannot re-read counts: {}", name, e.toString());
     }
   }
 
@@ -921,6 +935,6 @@ final class JobQueue implements PoolListener {
     }
     replies.failAll(closed);
     store.close();
-    log.info("database {}: closed", store.name());
+    log.info("{}: closed", name);
   }
 }

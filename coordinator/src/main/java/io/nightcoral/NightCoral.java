@@ -1,18 +1,19 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.EngineException;
 import io.nightcoral.internal.JobText;
+import io.nightcoral.internal.NewJob;
 import io.nightcoral.internal.Times;
 import io.nightcoral.internal.pool.ChildCommand;
 import io.nightcoral.internal.pool.FakeWorkerPool;
 import io.nightcoral.internal.pool.ProcessPool;
 import io.nightcoral.internal.pool.WorkerPool;
-import io.nightcoral.internal.store.DatabaseLock;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.JobStore;
-import io.nightcoral.internal.store.NewJob;
-import io.nightcoral.internal.store.OpenDatabase;
 import io.nightcoral.internal.store.StartRecords;
+import io.nightcoral.internal.store.sqlite.OpenDatabase;
 import io.nightcoral.worker.JobHandler;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,11 +47,15 @@ public final class NightCoral<J> implements AutoCloseable {
    */
   private static final Duration STORE_WAIT = Duration.ofSeconds(60);
 
-  private final NightCoralBuilder<J> config;
+  private final Settings<J> settings;
   private final JobCodec<J> codec;
   private final Clock clock;
   private final String database;
-  private final DatabaseLock lock;
+
+  /** How log lines name this instance: its database file's name. */
+  private final String name;
+
+  private final OpenDatabase opened;
   private final JobQueue queue;
   private final Metrics metrics;
   private final Callbacks callbacks;
@@ -77,13 +82,17 @@ public final class NightCoral<J> implements AutoCloseable {
     return new NightCoralBuilder<>(mapper -> JobCodec.strings(), "String");
   }
 
-  NightCoral(NightCoralBuilder<J> config) {
-    this.config = config;
-    this.codec = config.codec;
-    this.clock = config.clock;
-    this.database = config.databaseFile;
-    OpenDatabase opened = OpenDatabase.open(database, config.synchronous);
-    this.lock = opened.lock();
+  NightCoral(Settings<J> settings) {
+    this.settings = settings;
+    this.codec = settings.codec();
+    this.clock = settings.clock();
+    this.database = settings.databaseFile();
+    this.name = database.equals(":memory:") ? "memory" : Path.of(database).getFileName().toString();
+    try {
+      this.opened = OpenDatabase.open(database, settings.synchronous().name());
+    } catch (EngineException e) {
+      throw new NightCoralException(e.getMessage(), e);
+    }
     JobStore store = opened.store();
     try {
       this.startRecords = opened.realPath() == null ? null : StartRecords.beside(opened.realPath());
@@ -93,27 +102,28 @@ public final class NightCoral<J> implements AutoCloseable {
         startRecords.clear();
         if (!noted.isEmpty()) {
           log.info(
-              "database {}: charged the attempts of {} jobs that started before the last stop",
-              database,
+              "{}: charged the attempts of {} jobs that started before the last stop",
+              name,
               noted.size());
         }
       }
-      this.callbacks = new Callbacks(log);
-      this.replies = new Replies(callbacks, config.replyTimeout);
+      this.callbacks = new Callbacks(log, name);
+      this.replies = new Replies(callbacks, settings.replyTimeout());
       this.metrics =
-          config.meterRegistry == null
+          settings.meterRegistry() == null
               ? Metrics.NONE
-              : new MicrometerMetrics(config.meterRegistry, this::stats, this::queueRunning);
+              : new MicrometerMetrics(settings.meterRegistry(), this::stats, this::queueRunning);
       this.queue =
           new JobQueue(
               store,
-              new QueueClock(clock, config.ticker, log, database),
+              new QueueClock(clock, settings.ticker(), log, name),
               new JobQueue.Settings(
-                  config.cacheJobs,
-                  config.maxAttempts,
-                  new Backoff(config.retryFirst, config.retryMax),
-                  config.workerPrefetch,
-                  config.notifyError,
+                  name,
+                  settings.cacheJobs(),
+                  settings.maxAttempts(),
+                  new Backoff(settings.retryFirst(), settings.retryMax()),
+                  settings.workerPrefetch(),
+                  settings.notifyError(),
                   this::describe),
               callbacks,
               replies,
@@ -123,11 +133,14 @@ public final class NightCoral<J> implements AutoCloseable {
     } catch (SQLException e) {
       opened.close();
       throw new NightCoralException("cannot open database " + database + ": " + e, e);
+    } catch (EngineException e) {
+      opened.close();
+      throw new NightCoralException(e.getMessage(), e);
     } catch (RuntimeException | Error e) {
       opened.close(); // the queue's thread never started, so nothing else holds the store
       throw e;
     }
-    log.info("NightCoral started: {}", config);
+    log.info("{}: NightCoral started: {}", name, settings);
   }
 
   /**
@@ -146,12 +159,16 @@ public final class NightCoral<J> implements AutoCloseable {
         if (!pool.stopped()) {
           throw new IllegalStateException("launch was already called");
         }
-        pool.shutdown(config.closeTimeout); // a pool that stopped itself: start afresh
+        pool.shutdown(settings.closeTimeout()); // a pool that stopped itself: start afresh
         pool = null;
         await(queue.poolRestarting());
       }
       WorkerPool created = createPool(handlerClassName);
-      created.start(count);
+      try {
+        created.start(count);
+      } catch (EngineException e) {
+        throw new NightCoralException(e.getMessage(), e);
+      }
       pool = created;
       if (!exitHookAdded) {
         Runtime.getRuntime().addShutdownHook(exitHook);
@@ -161,46 +178,62 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.barrier()); // the queue has seen every worker ready, and stats() shows them
   }
 
+  /**
+   * Starts {@code count} inline workers that run jobs through the builder's {@code fakeWorker};
+   * without one, use {@link #launch(String, int)}.
+   */
+  public void launch(int count) {
+    if (settings.fakeWorker() == null) {
+      throw new IllegalStateException(
+          "launch(count) starts fake workers; without fakeWorker(...), name the handler class");
+    }
+    launch(FakeWorker.class.getName(), count);
+  }
+
   /** Like {@link #launch(String, int)}, naming the handler by its class. */
   public void launch(Class<? extends JobHandler<?, ?>> handlerClass, int count) {
     launch(Objects.requireNonNull(handlerClass, "handlerClass").getName(), count);
   }
 
   private WorkerPool createPool(String handlerClassName) {
-    if (config.fakeWorker != null) {
-      FakeWorker<J> fake = config.fakeWorker;
+    if (settings.fakeWorker() != null) {
+      FakeWorker<J> fake = settings.fakeWorker();
       return new FakeWorkerPool(
           payload -> {
             J reply = fake.handle(codec.decode(payload));
             return reply == null ? null : codec.encode(reply);
           },
-          queue);
+          queue,
+          name);
     }
-    ProcessPool.Settings settings =
+    ProcessPool.Settings poolSettings =
         new ProcessPool.Settings(
+            name,
             new ChildCommand(
-                config.workerJvmOptions, config.workerClasspath, config.workerCdsArchive),
+                settings.workerJvmOptions(),
+                settings.workerClasspath(),
+                settings.workerCdsArchive()),
             handlerClassName,
-            config.workerConfigJson,
-            config.pingFrequency,
-            config.pingTimeout,
-            config.jobTimeout,
-            config.workerDeathThreshold,
-            config.workerDeathDuration,
-            startRecords);
-    return new ProcessPool(settings, queue, this::localHandler, metrics::ping);
+            settings.workerConfigJson(),
+            settings.pingFrequency(),
+            settings.pingTimeout(),
+            settings.jobTimeout(),
+            settings.workerDeathThreshold(),
+            settings.workerDeathDuration(),
+            startRecords == null ? id -> "" : id -> startRecords.forWorker(id).toString());
+    return new ProcessPool(poolSettings, queue, this::localHandler, metrics::ping);
   }
 
   /** Runs the builder's localHandler on a posted job's text: the text to store, or null. */
   private String localHandler(String payload) {
-    if (config.localHandler == null) {
+    if (settings.localHandler() == null) {
       return payload;
     }
     try {
-      J kept = config.localHandler.apply(codec.decode(payload));
+      J kept = settings.localHandler().apply(codec.decode(payload));
       return kept == null ? null : codec.encode(kept);
     } catch (RuntimeException e) {
-      log.error("localHandler threw on a posted job; storing the job as posted", e);
+      log.error("{}: localHandler threw on a posted job; storing the job as posted", name, e);
       return payload;
     }
   }
@@ -341,16 +374,16 @@ public final class NightCoral<J> implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    long deadline = System.nanoTime() + config.closeTimeout.toNanos();
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
     try {
-      queue.drain().get(config.closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      queue.drain().get(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       log.warn(
-          "database {}: jobs still running after {}; they will run again at the next start",
-          database,
-          config.closeTimeout);
+          "{}: jobs still running after {}; they will run again at the next start",
+          name,
+          settings.closeTimeout());
     } catch (ExecutionException e) {
-      log.warn("database {}: draining failed: {}", database, e.getCause().toString());
+      log.warn("{}: draining failed: {}", name, e.getCause().toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -364,7 +397,7 @@ public final class NightCoral<J> implements AutoCloseable {
       try {
         queue.barrier().get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        log.warn("database {}: the last answers of the workers were not recorded: {}", database, e);
+        log.warn("{}: the last answers of the workers were not recorded: {}", name, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -376,7 +409,11 @@ public final class NightCoral<J> implements AutoCloseable {
     }
     queue.stop(STORE_WAIT.toMillis());
     if (startRecords != null && !queue.isRunning()) {
-      startRecords.clear(); // every start they noted is committed
+      try {
+        startRecords.clear(); // every start they noted is committed
+      } catch (EngineException e) {
+        log.warn("{}: {}", name, e.getMessage());
+      }
     }
     replies.close();
     callbacks.close();
@@ -396,9 +433,7 @@ public final class NightCoral<J> implements AutoCloseable {
   }
 
   private void releaseLock() {
-    if (lock != null) {
-      lock.close();
-    }
+    opened.releaseLock();
   }
 
   boolean delete(long id) {
@@ -445,7 +480,7 @@ public final class NightCoral<J> implements AutoCloseable {
 
   private String describe(String payload) {
     try {
-      return config.describeJob.apply(codec.decode(payload));
+      return settings.describeJob().apply(codec.decode(payload));
     } catch (RuntimeException e) {
       return payload;
     }

@@ -69,40 +69,38 @@ public final class NightCoralBuilder<J> {
           "-XX:-UsePerfData");
 
   private final Function<ObjectMapper, JobCodec<J>> codecs;
-  JobCodec<J> codec; // made by build() with the mapper then set
-  final String jobTypeName;
-  String databaseFile;
+  private final String jobTypeName;
+  private String databaseFile;
   private ObjectMapper objectMapper = JobMappers.defaultMapper();
   private Object workerConfig;
-  String workerConfigJson = "null"; // written by build() with the mapper then set
-  int cacheJobs = DEFAULT_CACHE_JOBS;
-  Consumer<WorkerPoolError> notifyError = e -> {};
-  Function<J, String> describeJob;
-  Duration pingFrequency = DEFAULT_PING_FREQUENCY;
-  Duration pingTimeout = DEFAULT_PING_TIMEOUT;
-  Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
-  int workerDeathThreshold = DEFAULT_WORKER_DEATH_THRESHOLD;
-  Duration workerDeathDuration = DEFAULT_WORKER_DEATH_DURATION;
-  FakeWorker<J> fakeWorker;
-  Function<J, J> localHandler;
-  final List<Path> workerClasspath = new ArrayList<>();
-  List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
-  Path workerCdsArchive = ChildCommand.defaultArchiveFolder();
-  Duration jobTimeout;
-  int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-  Duration retryFirst = DEFAULT_RETRY_FIRST;
-  Duration retryMax = DEFAULT_RETRY_MAX;
-  Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
-  Clock clock = Clock.systemUTC();
-  LongSupplier ticker = System::nanoTime;
-  String synchronous = "FULL";
-  Object meterRegistry;
-  int workerPrefetch = DEFAULT_WORKER_PREFETCH;
+  private int cacheJobs = DEFAULT_CACHE_JOBS;
+  private Consumer<WorkerPoolError> notifyError = e -> {};
+  private Function<J, String> describeJob;
+  private Duration pingFrequency = DEFAULT_PING_FREQUENCY;
+  private Duration pingTimeout = DEFAULT_PING_TIMEOUT;
+  private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+  private int workerDeathThreshold = DEFAULT_WORKER_DEATH_THRESHOLD;
+  private Duration workerDeathDuration = DEFAULT_WORKER_DEATH_DURATION;
+  private FakeWorker<J> fakeWorker;
+  private Function<J, J> localHandler;
+  private final List<Path> workerClasspath = new ArrayList<>();
+  private List<String> workerJvmOptions = DEFAULT_WORKER_JVM_OPTIONS;
+  private Path workerCdsArchive = ChildCommand.defaultArchiveFolder();
+  private Duration jobTimeout;
+  private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  private Duration retryFirst = DEFAULT_RETRY_FIRST;
+  private Duration retryMax = DEFAULT_RETRY_MAX;
+  private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+  private Clock clock = Clock.systemUTC();
+  private LongSupplier ticker = System::nanoTime;
+  private Synchronous synchronous = Synchronous.FULL;
+  private Object meterRegistry;
+  private int workerPrefetch = DEFAULT_WORKER_PREFETCH;
 
   NightCoralBuilder(Function<ObjectMapper, JobCodec<J>> codecs, String jobTypeName) {
     this.codecs = codecs;
     this.jobTypeName = jobTypeName;
-    this.describeJob = job -> codec.encode(job);
+    this.describeJob = null; // the job's stored text, by the codec build() makes
   }
 
   /**
@@ -292,23 +290,21 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
-   * SQLite's {@code synchronous} mode: {@code "FULL"} (default) survives a power cut; {@code
-   * "NORMAL"} survives a crash of the process but may lose the last commits in a power cut.
+   * How durable each commit is (default {@link Synchronous#FULL}, which survives a power cut;
+   * {@link Synchronous#NORMAL} survives a crash of the process but may lose the last commits in a
+   * power cut).
    */
-  public NightCoralBuilder<J> synchronous(String mode) {
-    Objects.requireNonNull(mode, "synchronous");
-    if (!mode.equals("FULL") && !mode.equals("NORMAL")) {
-      throw new IllegalArgumentException("synchronous must be FULL or NORMAL, was " + mode);
-    }
-    this.synchronous = mode;
+  public NightCoralBuilder<J> synchronous(Synchronous mode) {
+    this.synchronous = Objects.requireNonNull(mode, "synchronous");
     return this;
   }
 
   /**
    * The most jobs a worker may hold at once when jobs are waiting (default 64): the one it runs and
    * the next ones, so it never waits for the coordinator between jobs. Within that bound it holds
-   * about 2 ms of work, judged from recent jobs, so long jobs go one at a time. Idle workers get
-   * jobs first; 1 always sends one job at a time. A job a worker holds can no longer be deleted.
+   * about 2 ms of work, judged from recent handlers, so long jobs go one at a time. Idle workers
+   * get jobs first; 1 always sends one job at a time. A job sent ahead still counts as queued, and
+   * {@code delete()} takes it back from the worker if its handler has not started.
    */
   public NightCoralBuilder<J> workerPrefetch(int jobs) {
     this.workerPrefetch = positive(jobs, "workerPrefetch");
@@ -348,9 +344,37 @@ public final class NightCoralBuilder<J> {
     if (databaseFile == null) {
       throw new IllegalStateException("databaseFile is required");
     }
-    workerConfigJson = configJson(objectMapper, workerConfig);
-    codec = codecs.apply(objectMapper);
-    return new NightCoral<>(this);
+    JobCodec<J> codec = codecs.apply(objectMapper);
+    return new NightCoral<>(
+        new Settings<>(
+            databaseFile,
+            synchronous,
+            codec,
+            jobTypeName,
+            objectMapper,
+            configJson(objectMapper, workerConfig),
+            cacheJobs,
+            notifyError,
+            describeJob != null ? describeJob : codec::encode,
+            pingFrequency,
+            pingTimeout,
+            replyTimeout,
+            workerDeathThreshold,
+            workerDeathDuration,
+            fakeWorker,
+            localHandler,
+            List.copyOf(workerClasspath),
+            workerJvmOptions,
+            workerCdsArchive,
+            jobTimeout,
+            maxAttempts,
+            retryFirst,
+            retryMax,
+            closeTimeout,
+            clock,
+            ticker,
+            meterRegistry,
+            workerPrefetch));
   }
 
   private static int positive(int value, String name) {
@@ -367,49 +391,5 @@ public final class NightCoralBuilder<J> {
           name + " must be positive and at most " + LONGEST_DURATION + ", was " + value);
     }
     return value;
-  }
-
-  @Override
-  public String toString() {
-    return "database="
-        + databaseFile
-        + " (synchronous="
-        + synchronous
-        + "), jobs="
-        + jobTypeName
-        + ", cacheJobs="
-        + cacheJobs
-        + ", workerPrefetch="
-        + workerPrefetch
-        + ", maxAttempts="
-        + maxAttempts
-        + ", retryBackoff="
-        + retryFirst
-        + ".."
-        + retryMax
-        + ", jobTimeout="
-        + (jobTimeout == null ? "none" : jobTimeout)
-        + ", replyTimeout="
-        + replyTimeout
-        + ", pingFrequency="
-        + pingFrequency
-        + ", pingTimeout="
-        + pingTimeout
-        + ", workerDeath="
-        + workerDeathThreshold
-        + " in "
-        + workerDeathDuration
-        + ", closeTimeout="
-        + closeTimeout
-        + ", fakeWorker="
-        + (fakeWorker != null)
-        + ", metrics="
-        + (meterRegistry != null)
-        + ", workerClasspath="
-        + workerClasspath
-        + ", workerJvmOptions="
-        + workerJvmOptions
-        + ", workerCdsArchive="
-        + (workerCdsArchive == null ? "off" : workerCdsArchive);
   }
 }

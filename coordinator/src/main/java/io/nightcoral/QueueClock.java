@@ -41,7 +41,7 @@ final class QueueClock {
       long step = Times.minus(w, expected);
       if (Math.abs(step) > STEP_MILLIS + (n - lastNanos) / 1_000_000_000L) {
         log.warn(
-            "database {}: the wall clock stepped {} by {} ms; {}",
+            "{}: the wall clock stepped {} by {} ms; {}",
             name,
             step > 0 ? "forward" : "back",
             Math.abs(step),

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nightcoral.internal.NewJob;
 import io.nightcoral.internal.pool.ChildCommand;
 import io.nightcoral.internal.pool.Failure;
 import io.nightcoral.internal.pool.PoolListener;
 import io.nightcoral.internal.pool.ProcessPool;
 import io.nightcoral.internal.pool.Worker;
-import io.nightcoral.internal.store.NewJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -184,6 +184,7 @@ class ChildDeathTest {
     ProcessPool pool =
         new ProcessPool(
             new ProcessPool.Settings(
+                "death.db",
                 new ChildCommand(NightCoralBuilder.DEFAULT_WORKER_JVM_OPTIONS, List.of(), null),
                 SlowSecondSetupHandler.class.getName(),
                 "{\"dir\":"
@@ -195,7 +196,7 @@ class ChildDeathTest {
                 null,
                 10,
                 Duration.ofSeconds(15),
-                null),
+                id -> ""),
             queue,
             payload -> payload,
             nanos -> {});

@@ -34,7 +34,7 @@ class ClockStepTest {
                   return null;
                 })
             .build();
-    nc.launch("unused", 1);
+    nc.launch(1);
     return nc;
   }
 
@@ -114,7 +114,7 @@ class ClockStepTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.runDueWork();
       clock.step(Duration.ofHours(-1));
       nc.runDueWork();

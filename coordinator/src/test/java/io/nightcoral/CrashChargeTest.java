@@ -89,7 +89,7 @@ class CrashChargeTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 2);
+      nc.launch(2);
       Await.get(nc.idle());
       List<DeadJob<TestJob>> dead = nc.deadJobs();
       assertTrue(dead.size() <= 1, "only the job that was running may be charged: " + dead);
@@ -122,7 +122,7 @@ class CrashChargeTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       Await.get(nc.idle());
       assertTrue(ran.isEmpty(), "its one attempt was used up when the server died");
       assertEquals(List.of(id), nc.deadJobs().stream().map(DeadJob::id).toList());
@@ -151,7 +151,7 @@ class CrashChargeTest {
             .maxAttempts(1)
             .fakeWorker(job -> null)
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       Await.get(nc.idle());
       assertEquals(1, nc.stats().retired());
       assertEquals(0, nc.stats().dead());

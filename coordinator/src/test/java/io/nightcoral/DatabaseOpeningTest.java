@@ -46,7 +46,7 @@ class DatabaseOpeningTest {
     for (int i = 0; i < JOBS; i++) {
       nc.add("job " + i);
     }
-    nc.launch("unused", 1);
+    nc.launch(1);
     await().until(() -> nc.stats().retired() == JOBS);
     assertEquals(JOBS, runs.size());
     runs.forEach((job, n) -> assertEquals(1, n.get(), job));

@@ -47,7 +47,7 @@ class DurableQueueTest {
     Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
     try (NightCoral<TestJob> nc = builder().fakeWorker(counting(seen)).build()) {
       assertEquals(1_000, nc.stats().queued());
-      nc.launch("unused", 3);
+      nc.launch(3);
       Await.get(nc.idle());
       assertEquals(1_000, seen.size());
       seen.forEach((value, count) -> assertEquals(1, count.get(), "job " + value));
@@ -60,7 +60,7 @@ class DurableQueueTest {
   void tenThousandJobsThroughTheFakeWorkerWithNoLossAndNoDuplicate() throws Exception {
     Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
     try (NightCoral<TestJob> nc = builder().fakeWorker(counting(seen)).build()) {
-      nc.launch("unused", 4);
+      nc.launch(4);
       List<TestJob> batch = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
         if (i % 2 == 0) {
@@ -95,13 +95,13 @@ class DurableQueueTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.add(new TestJob("stuck", 7));
       assertTrue(started.await(30, TimeUnit.SECONDS));
     }
     Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
     try (NightCoral<TestJob> nc = builder().fakeWorker(counting(seen)).build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       Await.get(nc.idle());
       assertEquals(1, seen.get(7).get());
     }
@@ -125,7 +125,7 @@ class DurableQueueTest {
       QueuedJob notStarted = nc.add(new TestJob("never", 1));
       assertTrue(notStarted.delete());
       assertFalse(notStarted.delete(), "second delete finds nothing");
-      nc.launch("unused", 1);
+      nc.launch(1);
       QueuedJob running = nc.add(new TestJob("runs", 2));
       assertTrue(started.await(30, TimeUnit.SECONDS));
       assertFalse(running.delete(), "a running job cannot be deleted");
@@ -150,7 +150,7 @@ class DurableQueueTest {
                   return new TestJob("square", job.value() * job.value());
                 })
             .build()) {
-      nc.launch("unused", 2);
+      nc.launch(2);
       assertEquals(
           new TestJob("square", 49), Await.get(nc.addQuery(new TestJob("square", 7)).reply()));
       QueuedQueryJob<TestJob> failing = nc.addQuery(new TestJob("boom", 3));
@@ -176,7 +176,7 @@ class DurableQueueTest {
                   return job;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       QueuedQueryJob<TestJob> query = nc.addQuery(new TestJob("slow", 1));
       ExecutionException e = assertThrows(ExecutionException.class, () -> Await.get(query.reply()));
       assertInstanceOf(TimeoutException.class, e.getCause());
@@ -205,7 +205,7 @@ class DurableQueueTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       long poison = nc.add(new TestJob("poison", 1)).id();
       long other = nc.add(new TestJob("poison", 2)).id();
       await().until(() -> nc.stats().dead() == 2);
@@ -243,14 +243,14 @@ class DurableQueueTest {
             .retryBackoff(Duration.ofHours(1), Duration.ofHours(1))
             .fakeWorker(alwaysFails)
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.add(new TestJob("fails", 1));
       await().until(() -> nc.stats().timers() == 1);
     }
     MutableClock clock = new MutableClock(java.time.Instant.now().plus(Duration.ofHours(2)));
     try (NightCoral<TestJob> nc =
         builder().maxAttempts(2).clock(clock).fakeWorker(alwaysFails).build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       await().until(() -> nc.stats().dead() == 1);
       assertEquals(2, calls.get(), "one attempt before the reopen, one after");
       assertEquals(2, nc.deadJobs().get(0).attempts());
@@ -276,7 +276,7 @@ class DurableQueueTest {
         if (run == 0) {
           nc.add(new TestJob("hangs", 1));
         }
-        nc.launch("unused", 1);
+        nc.launch(1);
         assertTrue(started.await(30, TimeUnit.SECONDS));
       }
     }
@@ -290,7 +290,7 @@ class DurableQueueTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       await().until(() -> nc.stats().dead() == 1);
       assertEquals(0, calls.get());
       assertTrue(nc.deadJobs().get(0).lastError().contains("stopped while the job ran"));

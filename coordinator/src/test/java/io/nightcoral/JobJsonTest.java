@@ -86,7 +86,7 @@ class JobJsonTest {
                   throw new IllegalStateException("fails on purpose");
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.add(new TestJob("x", 7));
       Await.await().until(() -> nc.stats().dead() == 1);
       DeadJob<TestJob> dead = nc.deadJobs().get(0);
@@ -111,7 +111,7 @@ class JobJsonTest {
                   throw new IllegalStateException("fails on purpose");
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       old = nc.add(nodes.objectNode().put("task", "old").put("value", 1)).id();
       current =
           nc.add(nodes.objectNode().put("task", "new").set("value", nodes.objectNode().put("a", 2)))
@@ -139,7 +139,7 @@ class JobJsonTest {
       assertEquals(new Reshaped("new", Map.of("a", 2)), decoded.job());
       assertNull(decoded.decodeError());
 
-      nc.launch("unused", 1);
+      nc.launch(1);
       assertTrue(nc.requeueDead(current));
       Await.get(nc.idle());
       assertEquals(1, nc.stats().retired());

@@ -125,7 +125,7 @@ class MetricsTest {
             .metrics(registry)
             .fakeWorker(job -> job)
             .build()) {
-      nc.launch("unused", 2);
+      nc.launch(2);
       nc.addTimer(Duration.ofHours(1), new TestJob("count", 99));
       forceGarbageCollection();
       for (int i = 0; i < 3; i++) {
@@ -154,7 +154,7 @@ class MetricsTest {
             .metrics(registry)
             .fakeWorker(job -> job)
             .build()) {
-      first.launch("unused", 2);
+      first.launch(2);
       for (int i = 0; i < 3; i++) {
         first.add(new TestJob("count", i));
       }
@@ -171,7 +171,7 @@ class MetricsTest {
             .metrics(registry)
             .fakeWorker(job -> job)
             .build()) {
-      second.launch("unused", 1);
+      second.launch(1);
       second.add(new TestJob("count", 1));
       Await.get(second.idle());
       forceGarbageCollection();
@@ -193,7 +193,7 @@ class MetricsTest {
             .metrics(prometheus)
             .fakeWorker(job -> job)
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.add(new TestJob("count", 1));
       Await.get(nc.idle());
       String text = prometheus.scrape();

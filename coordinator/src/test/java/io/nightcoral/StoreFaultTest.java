@@ -56,7 +56,7 @@ class StoreFaultTest {
       assertEquals(stored, nc.stats().queued(), "nothing stored was lost");
       nc.pragmaForTest("PRAGMA max_page_count = 1073741823");
       nc.add(new TestJob("after", stored));
-      nc.launch("unused", 2);
+      nc.launch(2);
       Await.get(nc.idle());
       for (int i = 0; i <= stored; i++) {
         assertTrue(seen.containsKey(i), "job " + i + " ran");
@@ -95,7 +95,7 @@ class StoreFaultTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       Await.get(nc.idle());
       assertTrue(seen.isEmpty(), "nothing runs again: " + seen);
     }
@@ -118,7 +118,7 @@ class StoreFaultTest {
                   }));
       nc.add(new TestJob("kept", 3));
       assertEquals(2, nc.stats().queued());
-      nc.launch("unused", 1);
+      nc.launch(1);
       Await.get(nc.idle());
       assertEquals(Map.of(1, 1, 3, 1), counts());
     }
@@ -144,7 +144,7 @@ class StoreFaultTest {
       assertEquals(1, nc.stats().queued());
       nc.pragmaForTest("PRAGMA query_only = 0");
       nc.add(new TestJob("after", 3));
-      nc.launch("unused", 1);
+      nc.launch(1);
       Await.get(nc.idle());
       assertEquals(Map.of(1, 1, 3, 1), Map.of(1, seen.get(1).get(), 3, seen.get(3).get()));
       assertEquals(2, seen.size());

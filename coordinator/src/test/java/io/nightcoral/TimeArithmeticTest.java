@@ -28,7 +28,7 @@ class TimeArithmeticTest {
   @Test
   void timersTooFarAheadToCountAreStoredAndNeverDue() throws Exception {
     try (NightCoral<TestJob> nc = builder().build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.addTimer(Duration.ofSeconds(Long.MAX_VALUE), new TestJob("far", 1));
       nc.addTimerAt(Instant.MAX, new TestJob("farthest", 2));
       nc.addTimerAt(Instant.parse("9999-12-31T23:59:59Z"), new TestJob("year 9999", 3));
@@ -38,7 +38,7 @@ class TimeArithmeticTest {
       assertEquals(4, nc.stats().timers());
     }
     try (NightCoral<TestJob> nc = builder().build()) { // and after a restart
-      nc.launch("unused", 1);
+      nc.launch(1);
       assertEquals(4, nc.stats().timers());
       assertQueueThreadIdles();
     }
@@ -47,7 +47,7 @@ class TimeArithmeticTest {
   @Test
   void aTimerAtTheStartOfTimeRunsAtOnce() throws Exception {
     try (NightCoral<TestJob> nc = builder().build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.addTimerAt(Instant.MIN, new TestJob("long past", 1));
       Await.get(nc.idle());
       assertEquals(1, nc.stats().retired());
@@ -96,7 +96,7 @@ class TimeArithmeticTest {
                   return job;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       assertEquals(new TestJob("echo", 1), Await.get(nc.addQuery(new TestJob("echo", 1)).reply()));
       nc.add(new TestJob("fail", 2));
       await().until(() -> nc.stats().timers() == 1); // waits a year to retry

@@ -38,7 +38,7 @@ class TimerTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 2);
+      nc.launch(2);
       Map<Integer, Long> dueAt = new ConcurrentHashMap<>();
       for (int i = 0; i < 20; i++) {
         long delay = 500 + 10L * i;
@@ -73,7 +73,7 @@ class TimerTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       await().until(() -> seen.containsKey(1));
       Await.get(nc.idle());
       assertEquals(Map.of(1, 1), seen);
@@ -92,7 +92,7 @@ class TimerTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       QueuedJob cancelled = nc.addTimer(Duration.ofMillis(300), new TestJob("cancelled", 1));
       nc.addTimerAt(Instant.now().minusSeconds(60), new TestJob("past", 2));
       nc.addTimer(Duration.ZERO, new TestJob("now", 3));
@@ -119,7 +119,7 @@ class TimerTest {
                   return null;
                 })
             .build()) {
-      nc.launch("unused", 1);
+      nc.launch(1);
       nc.addTimer(Duration.ofHours(1), new TestJob("hour", 1));
       nc.addTimer(Duration.ofDays(1), new TestJob("day", 2));
       clock.advance(Duration.ofMinutes(59));

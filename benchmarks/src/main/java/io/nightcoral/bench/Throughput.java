@@ -25,7 +25,8 @@ final class Throughput {
             + synchronous,
         List.of(rate),
         trial -> {
-          try (NightCoral<BenchJob> nc = trial.builder().synchronous(synchronous).build()) {
+          try (NightCoral<BenchJob> nc =
+              trial.builder().synchronous(io.nightcoral.Synchronous.valueOf(synchronous)).build()) {
             List<BenchJob> batch = Workload.jobs(BATCH, BenchJob.NOOP);
             for (int i = 0; i < BURN_JOBS / BATCH; i++) {
               nc.addAll(batch);

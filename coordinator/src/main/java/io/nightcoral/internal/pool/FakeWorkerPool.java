@@ -22,12 +22,14 @@ public final class FakeWorkerPool implements WorkerPool {
 
   private final Handler handler;
   private final PoolListener listener;
+  private final String name;
   private final List<FakeWorker> workers = new ArrayList<>();
 
   /** Creates a pool that will run jobs through {@code handler}. */
-  public FakeWorkerPool(Handler handler, PoolListener listener) {
+  public FakeWorkerPool(Handler handler, PoolListener listener, String name) {
     this.handler = handler;
     this.listener = listener;
+    this.name = name;
   }
 
   @Override
@@ -65,7 +67,8 @@ public final class FakeWorkerPool implements WorkerPool {
         return;
       }
       if (w.thread.isAlive()) {
-        log.warn("fake worker {} did not stop within {}; abandoning its thread", w.id, grace);
+        log.warn(
+            "{}: fake worker {} did not stop within {}; abandoning its thread", name, w.id, grace);
       }
     }
   }

@@ -1,6 +1,6 @@
 package io.nightcoral.internal.pool;
 
-import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.NewJob;
 import java.util.List;
 
 /**

@@ -1,12 +1,9 @@
 package io.nightcoral.internal.pool;
 
-import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.EngineException;
 import io.nightcoral.internal.JobText;
+import io.nightcoral.internal.NewJob;
 import io.nightcoral.internal.Times;
-import io.nightcoral.internal.store.NewJob;
-import io.nightcoral.internal.store.StartRecords;
-import io.nightcoral.protocol.Frames;
-import io.nightcoral.protocol.Setup;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,6 +17,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -38,6 +36,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
 
   /** How the children are started and watched. */
   public record Settings(
+      String name,
       ChildCommand command,
       String handlerClass,
       String configJson,
@@ -46,7 +45,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       Duration jobTimeout,
       int deathThreshold,
       Duration deathWindow,
-      StartRecords startRecords) {}
+      IntFunction<String> startRecord) {}
 
   private final Settings settings;
   private final PoolListener listener;
@@ -96,7 +95,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     List<WorkerProcess> started = new ArrayList<>();
     try {
       for (int i = 1; i <= count; i++) {
-        WorkerProcess w = WorkerProcess.start(i, settings.command().command(), setup(i), this);
+        WorkerProcess w = WorkerProcess.start(i, settings, this);
         started.add(w);
         children.add(w);
       }
@@ -109,9 +108,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       started.forEach(
           w -> w.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
       timer.shutdownNow();
-      throw e instanceof NightCoralException
-          ? e
-          : new NightCoralException("launch failed: " + e, e);
+      throw e instanceof EngineException ? e : new EngineException("launch failed: " + e, e);
     }
     Map<WorkerProcess, String> died;
     synchronized (this) { // died() decides under this lock whether a worker was offered
@@ -123,24 +120,21 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     // ran no job): it is replaced like any other dead worker
     died.forEach(
         (w, reason) -> {
-          log.warn("worker {} {} after it was ready, while the others started", w.id(), reason);
+          log.warn(
+              "{}: worker {} {} after it was ready, while the others started",
+              settings.name(),
+              w.id(),
+              reason);
           afterDeath(w.id(), reason);
         });
     settings.command().prepareArchive();
     long pingMillis = settings.pingFrequency().toMillis();
     timer.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
-    log.info("worker pool started: {} children of {}", count, settings.handlerClass());
-  }
-
-  private Setup setup(int id) {
-    return Setup.newBuilder()
-        .setProtocolVersion(Frames.PROTOCOL_VERSION)
-        .setWorkerId(id)
-        .setConfigJson(settings.configJson())
-        .setHandlerClass(settings.handlerClass())
-        .setStartRecord(
-            settings.startRecords() == null ? "" : settings.startRecords().forWorker(id).toString())
-        .build();
+    log.info(
+        "{}: worker pool started: {} children of {}",
+        settings.name(),
+        count,
+        settings.handlerClass());
   }
 
   @Override
@@ -174,11 +168,11 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       try {
         CompletableFuture.allOf(exits).get(10, TimeUnit.SECONDS);
       } catch (Exception stillAlive) {
-        log.error("some worker children did not exit after being killed");
+        log.error("{}: some worker children did not exit after being killed", settings.name());
       }
     }
     timer.shutdownNow();
-    log.info("worker pool stopped");
+    log.info("{}: worker pool stopped", settings.name());
   }
 
   // ---- events from the children's threads ----
@@ -191,7 +185,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     WorkerProcess previous = workers.put(worker.id(), worker);
     if (previous != null && previous != worker) {
-      log.error("worker slot {} was taken twice", worker.id());
+      log.error("{}: worker slot {} was taken twice", settings.name(), worker.id());
     }
     synchronized (recentDeaths) {
       startFailuresInARow = 0;
@@ -292,7 +286,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
             TimeUnit.MILLISECONDS);
       }
     } catch (Throwable t) {
-      log.error("pinging workers failed", t);
+      log.error("{}: pinging workers failed", settings.name(), t);
     }
   }
 
@@ -343,7 +337,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
               + id
               + " "
               + reason;
-      log.error(why);
+      log.error("{}: {}", settings.name(), why);
       listener.poolStopped(why);
       children.forEach(w -> w.kill("the pool stopped"));
       return;
@@ -373,7 +367,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
                 MAX_RESTART_DELAY_MILLIS,
                 FIRST_RESTART_DELAY_MILLIS << Math.min(startFailuresInARow - 1, 20));
       }
-      log.warn("worker {} failed to start; trying again in {} ms", id, delay);
+      log.warn("{}: worker {} failed to start; trying again in {} ms", settings.name(), id, delay);
     }
     try {
       timer.schedule(() -> replace(id), delay, TimeUnit.MILLISECONDS);
@@ -386,11 +380,12 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     try {
       synchronized (this) {
         if (!stopping) {
-          children.add(WorkerProcess.start(id, settings.command().command(), setup(id), this));
+          children.add(WorkerProcess.start(id, settings, this));
         }
       }
     } catch (RuntimeException e) {
-      log.error("cannot start a replacement for worker {}: {}", id, e.getMessage());
+      log.error(
+          "{}: cannot start a replacement for worker {}: {}", settings.name(), id, e.getMessage());
       scheduleReplacement(id, true);
     }
   }

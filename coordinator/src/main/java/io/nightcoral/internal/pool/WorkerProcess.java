@@ -1,8 +1,8 @@
 package io.nightcoral.internal.pool;
 
-import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.EngineException;
 import io.nightcoral.internal.JobText;
-import io.nightcoral.internal.store.NewJob;
+import io.nightcoral.internal.NewJob;
 import io.nightcoral.protocol.Cancel;
 import io.nightcoral.protocol.FrameReader;
 import io.nightcoral.protocol.FrameWriter;
@@ -87,6 +87,7 @@ final class WorkerProcess implements Worker {
   }
 
   private final int id;
+  private final String name;
   private final Process process;
   private final Events events;
   private final BlockingQueue<Object> outbox =
@@ -105,8 +106,9 @@ final class WorkerProcess implements Worker {
   private volatile String killReason;
   private volatile boolean shuttingDown;
 
-  private WorkerProcess(int id, Process process, Events events) {
+  private WorkerProcess(int id, String name, Process process, Events events) {
     this.id = id;
+    this.name = name;
     this.process = process;
     this.events = events;
   }
@@ -114,17 +116,26 @@ final class WorkerProcess implements Worker {
   /**
    * Starts a child and sends it its setup; {@link #awaitReady} tells whether it came up.
    *
-   * @throws NightCoralException if the process cannot be started at all
+   * @throws EngineException if the process cannot be started at all
    */
-  static WorkerProcess start(int id, List<String> command, Setup setup, Events events) {
+  static WorkerProcess start(int id, ProcessPool.Settings settings, Events events) {
+    List<String> command = settings.command().command();
+    Setup setup =
+        Setup.newBuilder()
+            .setProtocolVersion(Frames.PROTOCOL_VERSION)
+            .setWorkerId(id)
+            .setConfigJson(settings.configJson())
+            .setHandlerClass(settings.handlerClass())
+            .setStartRecord(settings.startRecord().apply(id))
+            .build();
     Process process;
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      throw new NightCoralException(
+      throw new EngineException(
           "cannot start worker " + id + " (" + command.get(0) + "): " + e.getMessage(), e);
     }
-    WorkerProcess worker = new WorkerProcess(id, process, events);
+    WorkerProcess worker = new WorkerProcess(id, settings.name(), process, events);
     worker.outbox.add(ToWorker.newBuilder().setSetup(setup).build());
     worker.writer = worker.startThread("writer", worker::writeLoop);
     worker.startThread("reader", worker::readLoop);
@@ -145,15 +156,14 @@ final class WorkerProcess implements Worker {
     try {
       ready.get(limit.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw (NightCoralException) e.getCause();
+      throw (EngineException) e.getCause();
     } catch (TimeoutException e) {
       kill("was not ready within " + limit);
-      throw new NightCoralException(
-          "worker " + id + " was not ready within " + limit + stderrText());
+      throw new EngineException("worker " + id + " was not ready within " + limit + stderrText());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill("start interrupted");
-      throw new NightCoralException("interrupted while worker " + id + " started");
+      throw new EngineException("interrupted while worker " + id + " started");
     }
   }
 
@@ -224,7 +234,7 @@ final class WorkerProcess implements Worker {
       descendants.removeIf(p -> !p.isAlive());
       all.forEach(descendants::add);
     } catch (RuntimeException e) {
-      log.warn("worker {}: cannot list the processes it started: {}", id, e.toString());
+      log.warn("{}: worker {}: cannot list the processes it started: {}", name, id, e.toString());
     }
   }
 
@@ -262,11 +272,11 @@ final class WorkerProcess implements Worker {
     } catch (IOException e) {
       if (!exitsSoon()) { // not a pipe closed by the child's exit
         kill("could not be written to: " + e.getMessage());
-        log.error("worker {} could not be written to: {}", id, e.getMessage());
+        log.error("{}: worker {} could not be written to: {}", name, id, e.getMessage());
       }
     } catch (Throwable t) {
       kill("had its writer thread fail: " + t);
-      log.error("worker {}: its writer thread failed", id, t);
+      log.error("{}: worker {}: its writer thread failed", name, id, t);
     }
   }
 
@@ -299,12 +309,12 @@ final class WorkerProcess implements Worker {
       ending = "broke the protocol: " + e;
     } catch (Throwable t) {
       ending = "had its reader thread fail: " + t;
-      log.error("worker {}: its reader thread failed", id, t);
+      log.error("{}: worker {}: its reader thread failed", name, id, t);
     }
     try {
       if (ending != null) {
         kill(ending);
-        log.error("worker {} {}", id, ending);
+        log.error("{}: worker {} {}", name, id, ending);
       }
     } finally {
       readerDone.countDown();
@@ -418,7 +428,7 @@ final class WorkerProcess implements Worker {
 
   private void failStart(String why) {
     String message = "worker " + id + " " + why;
-    ready.completeExceptionally(new NightCoralException(message));
+    ready.completeExceptionally(new EngineException(message));
     kill(why);
   }
 
@@ -428,7 +438,8 @@ final class WorkerProcess implements Worker {
       long deadline = System.nanoTime() + DELIVERY_GRACE.toNanos();
       if (!readerDone.await(DELIVERY_GRACE.toNanos(), TimeUnit.NANOSECONDS)) {
         log.warn(
-            "worker {} (pid {}) exited but its stdout is still open: a process it started holds it",
+            "{}: worker {} (pid {}) exited but its stdout is still open: a process it started holds it",
+            name,
             id,
             process.pid());
       }
@@ -453,13 +464,13 @@ final class WorkerProcess implements Worker {
       String reason = killed ? "was killed: " + killReason : exitText();
       boolean wasReady = ready.isDone() && !ready.isCompletedExceptionally();
       ready.completeExceptionally(
-          new NightCoralException("worker " + id + " " + reason + stderrText()));
+          new EngineException("worker " + id + " " + reason + stderrText()));
       if (!shuttingDown || killed) {
-        log.info("worker {} (pid {}) {}", id, process.pid(), reason);
+        log.info("{}: worker {} (pid {}) {}", name, id, process.pid(), reason);
       }
       events.died(this, reason, killed, wasReady);
     } catch (Throwable t) {
-      log.error("worker {}: reporting its death failed", id, t);
+      log.error("{}: worker {}: reporting its death failed", name, id, t);
     } finally {
       gone.complete(null);
     }
@@ -488,14 +499,14 @@ final class WorkerProcess implements Worker {
       // the child is gone
     } catch (Throwable t) {
       kill("had its stderr drainer fail: " + t); // an undrained child would block on stderr
-      log.error("worker {}: its stderr drainer failed", id, t);
+      log.error("{}: worker {}: its stderr drainer failed", name, id, t);
     } finally {
       stderrDone.countDown();
     }
   }
 
   private void stderrLine(String line) {
-    log.info("[worker {}] {}", id, line);
+    log.info("{}: [worker {}] {}", name, id, line);
     synchronized (stderrTail) {
       if (stderrTail.size() == STDERR_TAIL_LINES) {
         stderrTail.removeFirst();

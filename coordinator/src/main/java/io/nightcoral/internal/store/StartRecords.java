@@ -1,6 +1,6 @@
 package io.nightcoral.internal.store;
 
-import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.EngineException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
@@ -61,7 +61,7 @@ public final class StartRecords {
         Files.write(file, new byte[BYTES]);
       }
     } catch (IOException e) {
-      throw new NightCoralException("cannot clear the start records in " + folder + ": " + e, e);
+      throw new EngineException("cannot clear the start records in " + folder + ": " + e, e);
     }
   }
 
@@ -86,7 +86,7 @@ public final class StartRecords {
         }
       }
     } catch (IOException e) {
-      throw new NightCoralException("cannot read the start records in " + folder + ": " + e, e);
+      throw new EngineException("cannot read the start records in " + folder + ": " + e, e);
     }
     return noted;
   }
@@ -108,7 +108,7 @@ public final class StartRecords {
       }
       return file;
     } catch (IOException | UnsupportedOperationException e) {
-      throw new NightCoralException("cannot create the start record " + file + ": " + e, e);
+      throw new EngineException("cannot create the start record " + file + ": " + e, e);
     }
   }
 }

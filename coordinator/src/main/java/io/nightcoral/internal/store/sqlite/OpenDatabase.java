@@ -1,6 +1,7 @@
-package io.nightcoral.internal.store;
+package io.nightcoral.internal.store.sqlite;
 
-import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.EngineException;
+import io.nightcoral.internal.store.JobStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,11 @@ import java.nio.file.Path;
  * takes the lock and opens the store; if any step fails it releases whatever it took.
  */
 public final class OpenDatabase {
-  private final JobStore store;
+  private final SqliteJobStore store;
   private final DatabaseLock lock;
   private final Path realPath;
 
-  private OpenDatabase(JobStore store, DatabaseLock lock, Path realPath) {
+  private OpenDatabase(SqliteJobStore store, DatabaseLock lock, Path realPath) {
     this.store = store;
     this.lock = lock;
     this.realPath = realPath;
@@ -29,15 +30,15 @@ public final class OpenDatabase {
    */
   public static OpenDatabase open(String database, String synchronous) {
     if (database.equals(":memory:")) {
-      return new OpenDatabase(JobStore.open(database, database, synchronous), null, null);
+      return new OpenDatabase(SqliteJobStore.open(database, database, synchronous), null, null);
     }
     Path realPath = realPath(Path.of(database));
     String name = nameFor(database, realPath);
-    JobStore.inspect(realPath, name);
+    SqliteJobStore.inspect(realPath, name);
     DatabaseLock lock = DatabaseLock.acquire(realPath, name);
     try {
       return new OpenDatabase(
-          JobStore.open(realPath.toString(), name, synchronous), lock, realPath);
+          SqliteJobStore.open(realPath.toString(), name, synchronous), lock, realPath);
     } catch (RuntimeException | Error e) {
       lock.close();
       throw e;
@@ -58,7 +59,7 @@ public final class OpenDatabase {
       Files.createDirectories(parent);
       real = parent.toRealPath().resolve(file.getFileName());
     } catch (IOException e) {
-      throw new NightCoralException("cannot create the folder of database " + file + ": " + e, e);
+      throw new EngineException("cannot create the folder of database " + file + ": " + e, e);
     }
     if (Files.isDirectory(real)) {
       throw new IllegalArgumentException("databaseFile " + file + " is a folder, not a file");
@@ -73,7 +74,7 @@ public final class OpenDatabase {
     try {
       return real.toRealPath();
     } catch (IOException e) {
-      throw new NightCoralException("cannot resolve database " + file + ": " + e, e);
+      throw new EngineException("cannot resolve database " + file + ": " + e, e);
     }
   }
 
@@ -93,9 +94,11 @@ public final class OpenDatabase {
     return realPath;
   }
 
-  /** The lock held on the database, or null for an in-memory one. */
-  public DatabaseLock lock() {
-    return lock;
+  /** Releases the lock on the database (after its store was closed); idempotent. */
+  public void releaseLock() {
+    if (lock != null) {
+      lock.close();
+    }
   }
 
   /** Closes the store and releases the lock, for a start that failed before the store was used. */

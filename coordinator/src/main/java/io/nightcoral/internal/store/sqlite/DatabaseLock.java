@@ -1,6 +1,6 @@
-package io.nightcoral.internal.store;
+package io.nightcoral.internal.store.sqlite;
 
-import io.nightcoral.NightCoralException;
+import io.nightcoral.internal.EngineException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -38,7 +38,7 @@ public final class DatabaseLock implements AutoCloseable {
 
   /**
    * Takes the lock for the database whose real path is {@code realPath}, or throws a {@link
-   * NightCoralException} naming it as {@code name}.
+   * EngineException} naming it as {@code name}.
    */
   static DatabaseLock acquire(Path realPath, String name) {
     Path lockFile = realPath.resolveSibling(realPath.getFileName() + ".lock");
@@ -61,8 +61,7 @@ public final class DatabaseLock implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       HELD.remove(lockFile);
-      throw new NightCoralException(
-          "cannot lock database " + name + " (" + lockFile + "): " + e, e);
+      throw new EngineException("cannot lock database " + name + " (" + lockFile + "): " + e, e);
     } catch (RuntimeException | Error e) {
       closeQuietly(channel);
       HELD.remove(lockFile);
@@ -70,8 +69,8 @@ public final class DatabaseLock implements AutoCloseable {
     }
   }
 
-  private static NightCoralException heldBy(String who, String name) {
-    return new NightCoralException(
+  private static EngineException heldBy(String who, String name) {
+    return new EngineException(
         "database "
             + name
             + " is in use by "

@@ -1,6 +1,4 @@
-package io.nightcoral.internal.store;
-
-import io.nightcoral.internal.Times;
+package io.nightcoral.internal;
 
 /**
  * A job to insert: its stored text and when it is due, either at once, after a delay counted from
