@@ -362,6 +362,18 @@ final class JobQueue implements PoolListener {
   }
 
   /**
+   * Runs {@code body} on the queue's thread, in a turn of its own commands; tests use it to hold
+   * the thread busy while they look at what waits behind it.
+   */
+  Call<Void> runForTest(Runnable body) {
+    return call(
+        () -> {
+          body.run();
+          return null;
+        });
+  }
+
+  /**
    * Completes after a turn that came after every command and event submitted so far, with the stats
    * published; it also makes the loop read the clock again (tests move an injected clock).
    */

@@ -413,6 +413,15 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.pragma(statement));
   }
 
+  /**
+   * Runs {@code body} on the queue's thread and completes once its turn committed; tests hold the
+   * queue busy with it, to see what an add does behind a busy queue.
+   */
+  CompletableFuture<Void> onQueueThreadForTest(Runnable body) {
+    checkOpen();
+    return queue.runForTest(body);
+  }
+
   /** Wakes the queue so it reads the clock again; tests that move an injected clock call this. */
   void runDueWork() {
     await(queue.barrier());
