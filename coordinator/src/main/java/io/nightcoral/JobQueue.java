@@ -854,9 +854,12 @@ final class JobQueue implements PoolListener {
 
   private void publishStats() {
     int running = loads.runningCount();
+    // A child that died is gone from the pool before the queue hears of it; until then it still
+    // counts, with the job it ran, so that running never exceeds workers.
+    int workers = Math.max(poolSize.getAsInt(), loads.workerCount());
     stats =
         new Stats(
-            poolSize.getAsInt(),
+            workers,
             loads.idleCount(),
             Math.max(0, counts.due() - running),
             running,

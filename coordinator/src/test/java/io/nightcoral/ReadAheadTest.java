@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,47 @@ class ReadAheadTest {
       }
       assertEquals(3_000, nc.stats().retired());
       assertTrue(samples.get() > 0);
+      assertEquals(List.of(), tooMany.stream().limit(5).toList());
+    }
+  }
+
+  @Test
+  void runningNeverCountsMoreJobsThanThereAreWorkersWhileAChildDies() throws Exception {
+    try (NightCoral<TestJob> nc = builder().workerPrefetch(64).build()) {
+      nc.launch(TestHandler.class, 2);
+      nc.add(new TestJob("gate", 1));
+      nc.add(new TestJob("gate", 2));
+      await().until(() -> nc.stats().running() == 2);
+      List<Stats> tooMany = new CopyOnWriteArrayList<>();
+      ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+      AtomicBoolean adding = new AtomicBoolean(true);
+      CompletableFuture<Void> adder = // keeps the queue turning while the child dies
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; adding.get(); i++) {
+                  nc.add(new TestJob("count", i));
+                }
+              });
+      try {
+        poller.scheduleAtFixedRate(
+            () -> {
+              Stats s = nc.stats();
+              if (s.running() > s.workers()) {
+                tooMany.add(s);
+              }
+            },
+            0,
+            200,
+            TimeUnit.MICROSECONDS);
+        ChildProcessTest.workerChildren().get(0).destroyForcibly();
+        await().until(() -> nc.stats().died() == 1 && nc.stats().workers() == 2);
+      } finally {
+        adding.set(false);
+        poller.shutdownNow();
+        openGate();
+      }
+      Await.get(adder);
+      Await.get(nc.idle());
       assertEquals(List.of(), tooMany.stream().limit(5).toList());
     }
   }
