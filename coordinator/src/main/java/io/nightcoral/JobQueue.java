@@ -330,9 +330,10 @@ final class JobQueue implements PoolListener {
   }
 
   /**
-   * Ends the loop, fails whatever still waits, and closes the store; waits at most {@code millis}.
+   * Ends the loop, fails whatever still waits, and closes the store; waits at most {@code millis},
+   * and returns whether the loop ended (and the store is closed).
    */
-  void stop(long millis) {
+  boolean stop(long millis) {
     submitEvent(() -> stopRequested = true);
     try {
       thread.join(millis);
@@ -341,7 +342,9 @@ final class JobQueue implements PoolListener {
     }
     if (thread.isAlive()) {
       log.error("{}: the queue thread did not stop within {} ms", name, millis);
+      return false;
     }
+    return true;
   }
 
   Stats stats() {
@@ -375,6 +378,18 @@ final class JobQueue implements PoolListener {
     return call(
         () -> {
           store.pragma(statement);
+          return null;
+        });
+  }
+
+  /**
+   * Runs {@code body} on the queue's thread, in a turn of its own commands; tests use it to hold
+   * the thread busy while they look at what waits behind it.
+   */
+  Call<Void> runForTest(Runnable body) {
+    return call(
+        () -> {
+          body.run();
           return null;
         });
   }
@@ -905,9 +920,12 @@ final class JobQueue implements PoolListener {
 
   private void publishStats() {
     int running = loads.runningCount();
+    // A child that died is gone from the pool before the queue hears of it; until then it still
+    // counts, with the job it ran, so that running never exceeds workers.
+    int workers = Math.max(poolSize.getAsInt(), loads.workerCount());
     stats =
         new Stats(
-            poolSize.getAsInt(),
+            workers,
             loads.idleCount(),
             Math.max(0, counts.due() - running),
             running,

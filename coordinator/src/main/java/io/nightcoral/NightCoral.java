@@ -407,8 +407,8 @@ public final class NightCoral<J> implements AutoCloseable {
         // the JVM is exiting; the hook is running or about to
       }
     }
-    queue.stop(STORE_WAIT.toMillis());
-    if (startRecords != null && !queue.isRunning()) {
+    boolean stopped = queue.stop(STORE_WAIT.toMillis());
+    if (startRecords != null && stopped) {
       try {
         startRecords.clear(); // every start they noted is committed
       } catch (EngineException e) {
@@ -418,7 +418,11 @@ public final class NightCoral<J> implements AutoCloseable {
     replies.close();
     callbacks.close();
     metrics.close();
-    releaseLock();
+    if (stopped) {
+      releaseLock();
+    } else { // the database may still be open: another instance must not open it too
+      log.error("{}: the database stays locked in this process, as it may still be open", name);
+    }
   }
 
   /**
@@ -452,6 +456,15 @@ public final class NightCoral<J> implements AutoCloseable {
   /** Stores {@code job}, then runs {@code after} in the same call; tests make it throw. */
   void insertThenForTest(J job, Runnable after) {
     await(queue.insertThenForTest(NewJob.now(encode(job)), after));
+  }
+
+  /**
+   * Runs {@code body} on the queue's thread and completes once its turn committed; tests hold the
+   * queue busy with it, to see what an add does behind a busy queue.
+   */
+  CompletableFuture<Void> onQueueThreadForTest(Runnable body) {
+    checkOpen();
+    return queue.runForTest(body);
   }
 
   /** Wakes the queue so it reads the clock again; tests that move an injected clock call this. */

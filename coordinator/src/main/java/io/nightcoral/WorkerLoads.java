@@ -148,6 +148,11 @@ final class WorkerLoads {
     return byId.values().stream().filter(j -> !j.started).toList();
   }
 
+  /** Workers ready for jobs, as far as the queue has heard. */
+  int workerCount() {
+    return loads.size();
+  }
+
   /** Workers holding no job. */
   int idleCount() {
     return idle;

@@ -8,12 +8,13 @@ import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 
 /**
  * A handler that misbehaves on command, so recovery code runs against real children. The job's task
- * names what to do; workerConfig may carry {@code dir}, a folder for pid files.
+ * names what to do; workerConfig may carry {@code dir}, a folder for the files some tasks write.
  */
 public class TestHandler implements JobHandler<TestJob, JsonNode> {
   @Override
@@ -49,6 +50,32 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
             Path.of(config.get("dir").asText(), "busy-" + ProcessHandle.current().pid()), "");
         Thread.sleep(job.value());
         return new TestJob("busy", (int) ProcessHandle.current().pid());
+      case "record": // notes one run of the job numbered value, in a file of its own
+        Files.writeString(
+            Path.of(config.get("dir").asText(), "run-" + job.value()),
+            "ran\n",
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+        return null;
+      case "sleep":
+        Thread.sleep(job.value());
+        return null;
+      case "gate": // notes that it started, then waits until the test creates the file "gate"
+        Path folder = Path.of(config.get("dir").asText());
+        Files.writeString(folder.resolve("started-" + job.value()), "");
+        long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.exists(folder.resolve("gate"))) {
+          if (System.nanoTime() > giveUp) {
+            throw new IllegalStateException("the gate never opened");
+          }
+          Thread.sleep(5);
+        }
+        return null;
+      case "post-many": // posts value timers due in an hour, one by one
+        for (int i = 0; i < job.value(); i++) {
+          portal.postJobAfter(Duration.ofHours(1), new TestJob("count", i));
+        }
+        return null;
       case "throw":
         throw new IllegalStateException("thrown on purpose " + job.value());
       case "crash":
