@@ -1,6 +1,7 @@
 package io.nightcoral;
 
 import io.nightcoral.internal.pool.Worker;
+import io.nightcoral.internal.store.StoredJob;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,17 +15,49 @@ final class HeldJob {
   final Worker worker;
   final long dueAt;
   final boolean wasTimer;
+  final int priority;
   boolean started;
+
+  /** Asked back from its worker (for a better job, a delete, or a close), and not started. */
+  boolean leaving;
 
   /** A caller's {@code delete()} waiting for the worker to give the job back, or null. */
   CompletableFuture<Boolean> deleter;
 
-  HeldJob(long id, String payload, int attempt, Worker worker, long dueAt, boolean wasTimer) {
+  HeldJob(
+      long id,
+      String payload,
+      int attempt,
+      Worker worker,
+      long dueAt,
+      boolean wasTimer,
+      int priority) {
     this.id = id;
     this.payload = payload;
     this.attempt = attempt;
     this.worker = worker;
     this.dueAt = dueAt;
     this.wasTimer = wasTimer;
+    this.priority = priority;
+  }
+
+  /** Whether this job runs before {@code job} in the queue's order. */
+  boolean runsBefore(StoredJob job) {
+    return before(job.priority(), job.dueAt(), job.id());
+  }
+
+  /** Whether this job runs before {@code other} in the queue's order. */
+  boolean runsBefore(HeldJob other) {
+    return before(other.priority, other.dueAt, other.id);
+  }
+
+  private boolean before(int otherPriority, long otherDueAt, long otherId) {
+    if (priority != otherPriority) {
+      return priority > otherPriority;
+    }
+    if (dueAt != otherDueAt) {
+      return dueAt < otherDueAt;
+    }
+    return id < otherId;
   }
 }

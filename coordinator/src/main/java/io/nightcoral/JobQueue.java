@@ -7,7 +7,9 @@ import io.nightcoral.internal.pool.Failure;
 import io.nightcoral.internal.pool.PoolListener;
 import io.nightcoral.internal.pool.Worker;
 import io.nightcoral.internal.store.DeadRow;
+import io.nightcoral.internal.store.Inserted;
 import io.nightcoral.internal.store.JobStore;
+import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -130,6 +132,7 @@ final class JobQueue implements PoolListener {
   private final PendingWrites pending = new PendingWrites();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final List<HeldJob> sentThisTurn = new ArrayList<>();
+  private final List<HeldJob> askedBackThisTurn = new ArrayList<>();
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   private CompletableFuture<Void> drained;
   private long now;
@@ -140,6 +143,7 @@ final class JobQueue implements PoolListener {
   private boolean poolStopped;
   private boolean stopRequested;
   private boolean pendingBlocked; // this turn could not write the workers' reports
+  private long nextScheduleRun;
   private boolean needsResync; // something rolled back to a savepoint this turn
 
   JobQueue(
@@ -164,6 +168,7 @@ final class JobQueue implements PoolListener {
     try {
       now = clock.advance();
       counts.recount(now);
+      nextScheduleRun = store.nextScheduleRun();
       store.commit();
     } catch (SQLException e) {
       throw new NightCoralException(
@@ -188,20 +193,53 @@ final class JobQueue implements PoolListener {
   // ---- API for callers (any thread) ----
 
   /** Stores jobs; completes with their ids once they are durable. */
-  Call<long[]> insert(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
+  Call<Inserted[]> insert(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
     return call(
         () -> {
-          long[] ids = insertNow(jobs);
+          Inserted[] ids = insertNow(jobs);
           if (replyFutures != null) {
             afterCommit.add(
                 () -> {
                   for (int i = 0; i < ids.length; i++) {
-                    replies.await(ids[i], replyFutures.get(i));
+                    replies.await(ids[i].id(), replyFutures.get(i));
                   }
                 });
           }
           return ids;
         });
+  }
+
+  /**
+   * Stores or replaces the schedule {@code name}; a replaced schedule keeps its history, and its
+   * next run if its timing did not change.
+   */
+  Call<Void> schedule(String name, Schedule schedule, String payload) {
+    return call(
+        () -> {
+          ScheduleRow old = store.schedule(name);
+          long nextRun =
+              old != null && old.spec().equals(schedule.text())
+                  ? old.nextRun()
+                  : schedule.nextAfter(now, Times.plus(now, schedule.rateMillis()));
+          store.putSchedule(name, schedule.text(), payload, nextRun);
+          nextScheduleRun = store.nextScheduleRun();
+          return null;
+        });
+  }
+
+  /** Deletes the schedule {@code name}; false if there was none. */
+  Call<Boolean> unschedule(String name) {
+    return call(
+        () -> {
+          boolean deleted = store.deleteSchedule(name);
+          nextScheduleRun = store.nextScheduleRun();
+          return deleted;
+        });
+  }
+
+  /** Every schedule, by name. */
+  Call<List<ScheduleRow>> schedules() {
+    return call(store::schedules);
   }
 
   /**
@@ -221,7 +259,7 @@ final class JobQueue implements PoolListener {
               afterCommit.add(() -> complete(false));
             } else {
               held.deleter = this; // completed when the worker answers, or dies
-              afterCommit.add(() -> held.worker.cancel(id));
+              askBack(held);
             }
           }
 
@@ -277,7 +315,7 @@ final class JobQueue implements PoolListener {
             return false;
           }
           counts.revived();
-          ready.mayHaveMore();
+          ready.invalidate();
           return true;
         });
   }
@@ -305,9 +343,7 @@ final class JobQueue implements PoolListener {
               draining = true;
               drained = done;
               for (HeldJob held : loads.waiting()) {
-                if (held.deleter == null) {
-                  afterCommit.add(() -> held.worker.cancel(held.id));
-                }
+                askBack(held);
               }
               return null;
             }) {
@@ -362,10 +398,10 @@ final class JobQueue implements PoolListener {
   }
 
   /** Inserts a job and then runs {@code after} in the same call (tests make it throw). */
-  Call<long[]> insertThenForTest(NewJob job, Runnable after) {
+  Call<Inserted[]> insertThenForTest(NewJob job, Runnable after) {
     return call(
         () -> {
-          long[] ids = insertNow(List.of(job));
+          Inserted[] ids = insertNow(List.of(job));
           after.run();
           return ids;
         });
@@ -456,6 +492,7 @@ final class JobQueue implements PoolListener {
           if (held.wasTimer) {
             metrics.timerLatency(now - held.dueAt);
           }
+          held.leaving = false;
           if (held.deleter != null) {
             held.deleter.complete(false); // too late: it runs
             held.deleter = null;
@@ -518,9 +555,12 @@ final class JobQueue implements PoolListener {
           if (cancelled) {
             loads.finish(worker, jobId, 0);
             giveBack(held);
-          } else if (held.deleter != null) {
-            held.deleter.complete(false);
-            held.deleter = null;
+          } else {
+            held.leaving = false; // it started there
+            if (held.deleter != null) {
+              held.deleter.complete(false);
+              held.deleter = null;
+            }
           }
         });
   }
@@ -569,7 +609,7 @@ final class JobQueue implements PoolListener {
   private void giveBack(HeldJob held) {
     CompletableFuture<Boolean> deleter = held.deleter;
     if (deleter == null) {
-      ready.mayHaveMore();
+      ready.invalidate();
       return;
     }
     held.deleter = null;
@@ -629,7 +669,7 @@ final class JobQueue implements PoolListener {
   }
 
   private void awaitCommands(List<Command> batch) throws InterruptedException {
-    long wakeAt = counts.nextDue();
+    long wakeAt = Math.min(counts.nextDue(), nextScheduleRun);
     if (faultUntil > 0 && (ready.mayHaveDue() || pending.hasUncommitted())) {
       wakeAt = Math.min(wakeAt, faultUntil);
     }
@@ -656,6 +696,7 @@ final class JobQueue implements PoolListener {
     now = clock.advance();
     afterCommit.clear();
     sentThisTurn.clear();
+    askedBackThisTurn.clear();
     List<Call<?>> succeeded = new ArrayList<>();
     pendingBlocked = false;
     needsResync = false;
@@ -668,6 +709,7 @@ final class JobQueue implements PoolListener {
         }
       }
       advanceTime();
+      fireSchedules();
       for (Command c : batch) {
         if (c instanceof Call<?> call) {
           if (!call.claim()) {
@@ -761,23 +803,61 @@ final class JobQueue implements PoolListener {
   /** Counts timers that fell due since the last turn; a scan happens only when one is due. */
   private void advanceTime() throws SQLException {
     if (counts.advance(now) > 0) {
-      ready.mayHaveMore();
+      ready.invalidate();
     }
   }
 
-  private long[] insertNow(List<NewJob> jobs) throws SQLException {
-    long[] ids = new long[jobs.size()];
+  private Inserted[] insertNow(List<NewJob> jobs) throws SQLException {
+    Inserted[] ids = new Inserted[jobs.size()];
     for (int i = 0; i < ids.length; i++) {
       NewJob job = jobs.get(i);
       long horizon = counts.horizon();
       long dueAt = job.dueAt(horizon);
-      long id = store.insert(job.payload(), dueAt, horizon);
-      ids[i] = id;
-      if (counts.stored(dueAt)) {
-        ready.stored(new StoredJob(id, job.payload(), dueAt, horizon, 0));
+      Inserted inserted = store.insert(job.payload(), dueAt, horizon, job.key(), job.priority());
+      ids[i] = inserted;
+      if (inserted.created() && counts.stored(dueAt)) {
+        ready.stored(
+            new StoredJob(inserted.id(), job.payload(), dueAt, horizon, 0, job.priority()));
       }
     }
     return ids;
+  }
+
+  /**
+   * Fires the schedules that are due: each firing adds one ordinary job and moves the schedule's
+   * next run on, in this transaction; a schedule whose last job has not finished skips the firing.
+   * Runs missed while NightCoral was down fire once, not once each.
+   */
+  private void fireSchedules() throws SQLException {
+    if (now < nextScheduleRun) {
+      return;
+    }
+    for (ScheduleRow row : store.dueSchedules(now)) {
+      long next;
+      try {
+        Schedule schedule = Schedule.parse(row.spec());
+        next = schedule.nextAfter(now, row.nextRun());
+      } catch (IllegalArgumentException e) {
+        log.error("{}: schedule {} cannot be read and will not fire: {}", name, row.name(), e);
+        store.scheduleSkipped(row.name(), Long.MAX_VALUE);
+        continue;
+      }
+      if (row.lastJob() != 0 && store.isUnfinished(row.lastJob())) {
+        store.scheduleSkipped(row.name(), next);
+        String schedule = row.name();
+        afterCommit.add(
+            () ->
+                log.info(
+                    "{}: schedule {} skipped a firing: job {} of its last firing has not finished",
+                    name,
+                    schedule,
+                    row.lastJob()));
+        continue;
+      }
+      Inserted job = insertNow(List.of(NewJob.now(row.payload())))[0];
+      store.scheduleFired(row.name(), now, job.id(), next);
+    }
+    nextScheduleRun = store.nextScheduleRun();
   }
 
   private boolean deleteNow(long id) throws SQLException {
@@ -798,31 +878,78 @@ final class JobQueue implements PoolListener {
       return;
     }
     faultUntil = 0;
+    StoredJob job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
+    if (job == null) {
+      return;
+    }
+    takeBackOutranked(job);
+    HeldJob leaving = firstLeaving();
     Worker worker;
-    while ((worker = loads.pick()) != null) {
-      StoredJob job = ready.next(counts.horizon(), loads.heldCount(), loads::holds);
-      if (job == null) {
-        return;
+    while (job != null && (worker = loads.pick()) != null) {
+      if (leaving != null && leaving.runsBefore(job)) {
+        return; // a job on its way back from a worker goes first
       }
+      ready.take(job);
       if (job.attempts() >= settings.maxAttempts()) {
         // every earlier attempt ended with the whole server going down
         bury(
             job.id(),
             job.attempts(),
             Failure.of("NightCoral stopped while the job ran, " + job.attempts() + " times"));
-        continue;
+      } else {
+        HeldJob held =
+            new HeldJob(
+                job.id(),
+                job.payload(),
+                job.attempts() + 1,
+                worker,
+                job.dueAt(),
+                job.wasTimer(),
+                job.priority());
+        loads.assign(held);
+        sentThisTurn.add(held);
+        afterCommit.add(
+            () -> {
+              trace("job {} (attempt " + held.attempt + ") to worker {}: {}", held);
+              held.worker.run(held.id, held.payload, held.attempt);
+            });
       }
-      HeldJob held =
-          new HeldJob(
-              job.id(), job.payload(), job.attempts() + 1, worker, job.dueAt(), job.wasTimer());
-      loads.assign(held);
-      sentThisTurn.add(held);
-      afterCommit.add(
-          () -> {
-            trace("job {} (attempt " + held.attempt + ") to worker {}: {}", held);
-            held.worker.run(held.id, held.payload, held.attempt);
-          });
+      job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
     }
+  }
+
+  /**
+   * Asks workers to give back the jobs sent ahead to them that a higher-priority job now due should
+   * run before, so read-ahead never lets a lower priority overtake a higher one.
+   */
+  private void takeBackOutranked(StoredJob best) {
+    for (HeldJob held : loads.waiting()) {
+      if (held.priority < best.priority()) {
+        askBack(held);
+      }
+    }
+  }
+
+  /**
+   * Asks the worker holding {@code held} (not started) to give it back, unless that is under way.
+   */
+  private void askBack(HeldJob held) {
+    if (!held.leaving) {
+      held.leaving = true;
+      askedBackThisTurn.add(held);
+      afterCommit.add(() -> held.worker.cancel(held.id));
+    }
+  }
+
+  /** The first, in the queue's order, of the jobs asked back from workers; null if none. */
+  private HeldJob firstLeaving() {
+    HeldJob first = null;
+    for (HeldJob held : loads.waiting()) {
+      if (held.leaving && (first == null || held.runsBefore(first))) {
+        first = held;
+      }
+    }
+    return first;
   }
 
   private void failAttempt(HeldJob held, Failure failure) {
@@ -903,6 +1030,9 @@ final class JobQueue implements PoolListener {
     for (HeldJob held : sentThisTurn) {
       loads.unassign(held);
     }
+    for (HeldJob held : askedBackThisTurn) {
+      held.leaving = false; // the request never went out
+    }
     faultUntil = now + FAULT_PAUSE_MILLIS;
     try {
       resync();
@@ -916,6 +1046,7 @@ final class JobQueue implements PoolListener {
   private void resync() throws SQLException {
     ready.clear();
     counts.recount(now);
+    nextScheduleRun = store.nextScheduleRun();
   }
 
   private void publishStats() {

@@ -9,7 +9,9 @@ import io.nightcoral.internal.pool.FakeWorkerPool;
 import io.nightcoral.internal.pool.ProcessPool;
 import io.nightcoral.internal.pool.WorkerPool;
 import io.nightcoral.internal.store.DeadRow;
+import io.nightcoral.internal.store.Inserted;
 import io.nightcoral.internal.store.JobStore;
+import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StartRecords;
 import io.nightcoral.internal.store.sqlite.OpenDatabase;
 import io.nightcoral.worker.JobHandler;
@@ -250,19 +252,41 @@ public final class NightCoral<J> implements AutoCloseable {
    * stored".
    */
   public QueuedJob add(J job) {
-    return handle(store(List.of(NewJob.now(encode(job))), null)[0]);
+    return add(job, JobOptions.NONE);
+  }
+
+  /**
+   * Stores a job with a unique key and/or a priority (see {@link JobOptions}); if an unfinished job
+   * has the key, stores nothing and returns that job's handle, with {@link QueuedJob#created()}
+   * false.
+   */
+  public QueuedJob add(J job, JobOptions options) {
+    return handle(store(NewJob.now(encode(job)), options, null));
   }
 
   /** Stores many jobs in one transaction; returns once all are durable. */
   public List<QueuedJob> addAll(List<J> jobs) {
+    return addAll(jobs, JobOptions.NONE);
+  }
+
+  /**
+   * Stores many jobs in one transaction, each with {@code options}, which may set a priority but no
+   * key; returns once all are durable.
+   */
+  public List<QueuedJob> addAll(List<J> jobs, JobOptions options) {
     Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(options, "options");
+    if (options.key() != null) {
+      throw new IllegalArgumentException(
+          "addAll takes options without a key; add keyed jobs one by one");
+    }
     List<NewJob> entries = new ArrayList<>(jobs.size());
     for (J job : jobs) {
-      entries.add(NewJob.now(encode(job)));
+      entries.add(NewJob.now(encode(job)).with(null, options.priority()));
     }
-    long[] ids = store(entries, null);
+    Inserted[] ids = store(entries, null);
     List<QueuedJob> handles = new ArrayList<>(ids.length);
-    for (long id : ids) {
+    for (Inserted id : ids) {
       handles.add(handle(id));
     }
     return handles;
@@ -273,11 +297,19 @@ public final class NightCoral<J> implements AutoCloseable {
    * and its dependents complete on a NightCoral callback thread, never the queue's.
    */
   public QueuedQueryJob<J> addQuery(J job) {
+    return addQuery(job, JobOptions.NONE);
+  }
+
+  /**
+   * Like {@link #addQuery(Object)}, with a unique key and/or a priority; if an unfinished job has
+   * the key, stores nothing and the reply is that job's.
+   */
+  public QueuedQueryJob<J> addQuery(J job, JobOptions options) {
     NewJob entry = NewJob.now(encode(job));
     CompletableFuture<String> raw = new CompletableFuture<>();
-    long id = store(List.of(entry), List.of(raw))[0];
+    Inserted id = store(entry, options, raw);
     CompletableFuture<J> reply = raw.thenApply(codec::decode);
-    return new QueryHandle<>(id, this, reply);
+    return new QueryHandle<>(id.id(), id.created(), this, reply);
   }
 
   /**
@@ -285,11 +317,16 @@ public final class NightCoral<J> implements AutoCloseable {
    * delete()} cancels it until then. A delay too long to count is never due.
    */
   public QueuedJob addTimer(Duration delay, J job) {
+    return addTimer(delay, job, JobOptions.NONE);
+  }
+
+  /** Like {@link #addTimer(Duration, Object)}, with a unique key and/or a priority. */
+  public QueuedJob addTimer(Duration delay, J job, JobOptions options) {
     Objects.requireNonNull(delay, "delay");
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative, was " + delay);
     }
-    return handle(store(List.of(NewJob.after(encode(job), Times.millis(delay))), null)[0]);
+    return handle(store(NewJob.after(encode(job), Times.millis(delay)), options, null));
   }
 
   /**
@@ -297,8 +334,65 @@ public final class NightCoral<J> implements AutoCloseable {
    * time beyond what epoch milliseconds can count never.
    */
   public QueuedJob addTimerAt(Instant expires, J job) {
+    return addTimerAt(expires, job, JobOptions.NONE);
+  }
+
+  /** Like {@link #addTimerAt(Instant, Object)}, with a unique key and/or a priority. */
+  public QueuedJob addTimerAt(Instant expires, J job, JobOptions options) {
     Objects.requireNonNull(expires, "expires");
-    return handle(store(List.of(NewJob.at(encode(job), Times.epochMillis(expires))), null)[0]);
+    return handle(store(NewJob.at(encode(job), Times.epochMillis(expires)), options, null));
+  }
+
+  /**
+   * Stores (or replaces) the recurring job {@code name}: each time {@code schedule} fires, {@code
+   * job} is added as an ordinary job. Replacing keeps the schedule's history, and its next run if
+   * the timing is unchanged, so calling this at every start is the intended use. A firing while the
+   * job of the previous one has not finished is skipped and counted.
+   */
+  public void schedule(String name, Schedule schedule, J job) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(schedule, "schedule");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a schedule's name must not be blank");
+    }
+    if (name.length() > JobOptions.MAX_KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "a schedule's name may be at most " + JobOptions.MAX_KEY_LENGTH + " characters");
+    }
+    String payload = encode(job);
+    checkOpen();
+    await(queue.schedule(name, schedule, payload));
+  }
+
+  /** Removes the recurring job {@code name}; false if there is none. Jobs it added stay. */
+  public boolean unschedule(String name) {
+    Objects.requireNonNull(name, "name");
+    checkOpen();
+    return await(queue.unschedule(name));
+  }
+
+  /** Every recurring job, by name. */
+  public List<ScheduledJob<J>> schedules() {
+    checkOpen();
+    List<ScheduledJob<J>> all = new ArrayList<>();
+    for (ScheduleRow row : await(queue.schedules())) {
+      J job;
+      try {
+        job = codec.decode(row.payload());
+      } catch (RuntimeException e) {
+        job = null; // its text no longer decodes into the job class: listed with its text
+      }
+      all.add(
+          new ScheduledJob<>(
+              row.name(),
+              row.spec(),
+              job,
+              row.nextRun() == Long.MAX_VALUE ? null : Instant.ofEpochMilli(row.nextRun()),
+              row.lastRun() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(row.lastRun()),
+              row.skipped(),
+              row.payload()));
+    }
+    return all;
   }
 
   /**
@@ -482,13 +576,20 @@ public final class NightCoral<J> implements AutoCloseable {
     return payload;
   }
 
-  private long[] store(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
+  private Inserted store(NewJob job, JobOptions options, CompletableFuture<String> reply) {
+    Objects.requireNonNull(options, "options");
+    return store(
+        List.of(job.with(options.key(), options.priority())),
+        reply == null ? null : List.of(reply))[0];
+  }
+
+  private Inserted[] store(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
     checkOpen();
     return awaitStored(queue.insert(jobs, replyFutures));
   }
 
-  private QueuedJob handle(long id) {
-    return new JobHandle(id, this);
+  private QueuedJob handle(Inserted id) {
+    return new JobHandle(id.id(), id.created(), this);
   }
 
   private String describe(String payload) {
@@ -511,7 +612,7 @@ public final class NightCoral<J> implements AutoCloseable {
   }
 
   /** Waits for an insert; on a timeout or an interrupt, says whether the jobs were stored. */
-  private long[] awaitStored(JobQueue.Call<long[]> insert) {
+  private Inserted[] awaitStored(JobQueue.Call<Inserted[]> insert) {
     try {
       return insert.get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -556,14 +657,15 @@ public final class NightCoral<J> implements AutoCloseable {
     return new NightCoralException(cause.toString(), cause);
   }
 
-  private record JobHandle(long id, NightCoral<?> owner) implements QueuedJob {
+  private record JobHandle(long id, boolean created, NightCoral<?> owner) implements QueuedJob {
     @Override
     public boolean delete() {
       return owner.delete(id);
     }
   }
 
-  private record QueryHandle<J>(long id, NightCoral<?> owner, CompletableFuture<J> reply)
+  private record QueryHandle<J>(
+      long id, boolean created, NightCoral<?> owner, CompletableFuture<J> reply)
       implements QueuedQueryJob<J> {
     @Override
     public boolean delete() {

@@ -11,4 +11,12 @@ public interface QueuedJob {
    * @return true if this call removed it; false if it is running, finished or already removed
    */
   boolean delete();
+
+  /**
+   * Whether this add stored the job; false when a job with the same key was already unfinished and
+   * this handle is that job's.
+   */
+  default boolean created() {
+    return true;
+  }
 }

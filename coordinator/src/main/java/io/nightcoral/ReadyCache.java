@@ -3,22 +3,31 @@ package io.nightcoral;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.LongPredicate;
 
 /**
- * Due jobs read ahead from the database, up to {@code cacheJobs} per query, in due order. It knows
- * whether the database may hold due jobs it has not read, so it queries only when it must. Confined
- * to the queue's thread.
+ * Due jobs read ahead from the database, up to {@code cacheJobs} per query, in the order they run:
+ * higher priority first, then earlier due time, then lower id. It always holds a prefix of that
+ * order (the next jobs to run), and knows whether the database may hold due jobs after it, so it
+ * queries only when it must. Confined to the queue's thread.
  */
 final class ReadyCache {
+  /** The order jobs run in. */
+  static final Comparator<StoredJob> RUN_ORDER =
+      Comparator.comparingInt(StoredJob::priority)
+          .reversed()
+          .thenComparingLong(StoredJob::dueAt)
+          .thenComparingLong(StoredJob::id);
+
   private final JobStore store;
   private final int size;
-  private final ArrayDeque<StoredJob> jobs = new ArrayDeque<>();
-  private final Set<Long> ids = new HashSet<>();
+  private final TreeSet<StoredJob> jobs = new TreeSet<>(RUN_ORDER);
+  private final Map<Long, StoredJob> byId = new HashMap<>();
   private boolean mayHaveMore = true;
 
   ReadyCache(JobStore store, int size) {
@@ -26,19 +35,32 @@ final class ReadyCache {
     this.size = size;
   }
 
-  /** A job just stored and due: kept without a query if the cache holds every due job. */
+  /** A job just stored and due: kept in its place if it belongs among the next jobs to run. */
   void stored(StoredJob job) {
-    if (!mayHaveMore && jobs.size() < size) {
-      jobs.add(job);
-      ids.add(job.id());
+    if (jobs.isEmpty() ? !mayHaveMore : RUN_ORDER.compare(job, jobs.last()) < 0) {
+      add(job);
+      if (jobs.size() > size) {
+        byId.remove(jobs.pollLast().id());
+        mayHaveMore = true;
+      }
+    } else if (!mayHaveMore && jobs.size() < size) {
+      add(job);
     } else {
       mayHaveMore = true;
     }
   }
 
-  /** The database may hold due jobs the cache has not read (timers fired, a job came back). */
-  void mayHaveMore() {
-    mayHaveMore = true;
+  private void add(StoredJob job) {
+    jobs.add(job);
+    byId.put(job.id(), job);
+  }
+
+  /**
+   * Due jobs appeared that may run before the ones held here (timers fell due, a job came back):
+   * read again from the database.
+   */
+  void invalidate() {
+    clear();
   }
 
   boolean mayHaveDue() {
@@ -46,37 +68,40 @@ final class ReadyCache {
   }
 
   /**
-   * The next due job not {@code running}, reading ahead from the database when empty; null if none.
+   * The next due job not {@code held} by a worker, left in place (see {@link #take}); reads ahead
+   * from the database when empty; null if none.
    */
-  StoredJob next(long horizon, int runningCount, LongPredicate running) throws SQLException {
+  StoredJob peek(long horizon, int heldCount, LongPredicate held) throws SQLException {
     if (jobs.isEmpty() && mayHaveMore) {
-      int limit = size + runningCount;
+      int limit = size + heldCount;
       List<StoredJob> rows = store.loadDue(horizon, limit);
       for (StoredJob row : rows) {
-        if (!running.test(row.id()) && jobs.size() < size && ids.add(row.id())) {
-          jobs.add(row);
+        if (!held.test(row.id()) && jobs.size() < size) {
+          add(row);
         }
       }
       mayHaveMore = rows.size() >= limit;
     }
-    StoredJob job = jobs.poll();
-    if (job != null) {
-      ids.remove(job.id());
-    }
-    return job;
+    return jobs.isEmpty() ? null : jobs.first();
+  }
+
+  /** Takes the job {@link #peek} returned: it goes to a worker. */
+  void take(StoredJob job) {
+    remove(job.id());
   }
 
   /** Forgets a deleted job. */
   void remove(long id) {
-    if (ids.remove(id)) {
-      jobs.removeIf(j -> j.id() == id);
+    StoredJob job = byId.remove(id);
+    if (job != null) {
+      jobs.remove(job);
     }
   }
 
-  /** Forgets everything read (after a failed transaction). */
+  /** Forgets everything read (after a rollback, or when the order may have changed). */
   void clear() {
     jobs.clear();
-    ids.clear();
+    byId.clear();
     mayHaveMore = true;
   }
 }

@@ -232,7 +232,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
             handlerNanos);
         return;
       }
-      kept.add(new NewJob(payload, post.when(), post.millis()));
+      kept.add(post.withPayload(payload));
     }
     listener.jobFinished(worker, jobId, reply, kept, handlerNanos);
   }

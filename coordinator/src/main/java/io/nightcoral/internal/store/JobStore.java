@@ -16,8 +16,12 @@ public interface JobStore extends AutoCloseable {
   /** The database's name, for messages. */
   String name();
 
-  /** Inserts a job stored at {@code now} and returns its new id; ids are never reused. */
-  long insert(String payload, long dueAt, long now) throws SQLException;
+  /**
+   * Inserts a job stored at {@code now} and returns its new id (ids are never reused); if {@code
+   * key} is not null and an unfinished job has it, stores nothing and returns that job's id.
+   */
+  Inserted insert(String payload, long dueAt, long now, String key, int priority)
+      throws SQLException;
 
   /** Deletes a job; returns the due time it had, or empty if there was no such job. */
   OptionalLong delete(long id) throws SQLException;
@@ -43,7 +47,10 @@ public interface JobStore extends AutoCloseable {
   /** Moves a job to the dead jobs with its attempts and last error; false if there was none. */
   boolean bury(long id, int attempts, String error, long now) throws SQLException;
 
-  /** Up to {@code limit} jobs due by {@code horizon}, in the order they should run. */
+  /**
+   * Up to {@code limit} jobs due by {@code horizon}, in the order they should run: higher priority
+   * first, then earlier due time, then lower id.
+   */
   List<StoredJob> loadDue(long horizon, int limit) throws SQLException;
 
   /** How many jobs fall due in {@code (after, upTo]}. */
@@ -64,8 +71,38 @@ public interface JobStore extends AutoCloseable {
   /** Every dead job, oldest death first. */
   List<DeadRow> deadJobs() throws SQLException;
 
-  /** Moves a dead job back, due at {@code dueAt} with no attempts; false if there was none. */
+  /**
+   * Moves a dead job back, due at {@code dueAt} with no attempts, its key and priority kept; false
+   * if there was none. Throws if its key is now held by another unfinished job.
+   */
   boolean requeueDead(long id, long dueAt) throws SQLException;
+
+  /** Whether job {@code id} is stored and unfinished. */
+  boolean isUnfinished(long id) throws SQLException;
+
+  /** The schedule named {@code name}, or null. */
+  ScheduleRow schedule(String name) throws SQLException;
+
+  /** Every schedule, by name. */
+  List<ScheduleRow> schedules() throws SQLException;
+
+  /** Stores a new schedule, or replaces one's spec, job and next run keeping its history. */
+  void putSchedule(String name, String spec, String payload, long nextRun) throws SQLException;
+
+  /** Deletes a schedule; false if there was none. */
+  boolean deleteSchedule(String name) throws SQLException;
+
+  /** The schedules due by {@code now}, earliest first. */
+  List<ScheduleRow> dueSchedules(long now) throws SQLException;
+
+  /** The earliest next run of any schedule, or {@link Long#MAX_VALUE} if there is none. */
+  long nextScheduleRun() throws SQLException;
+
+  /** A schedule fired at {@code at}, adding job {@code jobId}; it next fires at {@code nextRun}. */
+  void scheduleFired(String name, long at, long jobId, long nextRun) throws SQLException;
+
+  /** A schedule's firing was skipped (its last job had not finished); next at {@code nextRun}. */
+  void scheduleSkipped(String name, long nextRun) throws SQLException;
 
   /** Deletes a dead job; false if there was none. */
   boolean deleteDead(long id) throws SQLException;

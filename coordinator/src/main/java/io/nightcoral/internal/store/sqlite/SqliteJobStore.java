@@ -2,7 +2,9 @@ package io.nightcoral.internal.store.sqlite;
 
 import io.nightcoral.internal.EngineException;
 import io.nightcoral.internal.store.DeadRow;
+import io.nightcoral.internal.store.Inserted;
 import io.nightcoral.internal.store.JobStore;
+import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StoredJob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +19,11 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -29,7 +34,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteJobStore implements JobStore {
   /** The schema version this code reads and writes ({@code PRAGMA user_version}). */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private static final byte[] SQLITE_HEADER =
       "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
@@ -44,6 +49,11 @@ public final class SqliteJobStore implements JobStore {
   private Savepoint savepoint;
   private PreparedStatement retryLater;
   private PreparedStatement loadDue;
+  private PreparedStatement findByKey;
+  private PreparedStatement anyOfPriority;
+
+  /** Every priority a stored job may have, highest first; read once, then kept up to date. */
+  private TreeSet<Integer> priorities;
 
   private SqliteJobStore(String name, Connection db) throws SQLException {
     this.name = name;
@@ -54,13 +64,17 @@ public final class SqliteJobStore implements JobStore {
   private void prepare() throws SQLException {
     insert =
         db.prepareStatement(
-            "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id");
+            "INSERT INTO jobs (payload, due_at, created_at, job_key, priority) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT (job_key) WHERE job_key IS NOT NULL DO NOTHING RETURNING id");
+    findByKey = db.prepareStatement("SELECT id FROM jobs WHERE job_key = ?");
+    anyOfPriority = db.prepareStatement("SELECT 1 FROM jobs WHERE priority = ? LIMIT 1");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
     charge = db.prepareStatement("UPDATE jobs SET attempts = ? WHERE id = ? AND attempts < ?");
     retryLater = db.prepareStatement("UPDATE jobs SET due_at = ?, last_error = ? WHERE id = ?");
     loadDue =
         db.prepareStatement(
-            "SELECT id, payload, due_at, created_at, attempts FROM jobs WHERE due_at <= ? ORDER BY due_at, id LIMIT ?");
+            "SELECT id, payload, due_at, created_at, attempts, priority FROM jobs"
+                + " WHERE priority = ? AND due_at <= ? ORDER BY due_at, id LIMIT ?");
   }
 
   /**
@@ -160,7 +174,7 @@ public final class SqliteJobStore implements JobStore {
               + SCHEMA_VERSION
               + "); it was left untouched");
     }
-    if (version < SCHEMA_VERSION) {
+    if (version == 0) { // a new database has no tables yet; one of ours says which version it is
       try (Statement st = db.createStatement();
           ResultSet rs =
               st.executeQuery(
@@ -178,21 +192,23 @@ public final class SqliteJobStore implements JobStore {
 
   /** Checks the database again inside the transaction, then creates the schema if it is empty. */
   private static void migrate(String name, Connection db) throws SQLException {
-    if (refuseIfNotOurs(name, db) == SCHEMA_VERSION) {
+    int version = refuseIfNotOurs(name, db);
+    if (version == SCHEMA_VERSION) {
       return;
     }
     try (Statement st = db.createStatement()) {
-      for (String sql : schemaStatements()) {
-        st.executeUpdate(sql);
+      for (int next = version + 1; next <= SCHEMA_VERSION; next++) {
+        for (String sql : schemaStatements(next)) {
+          st.executeUpdate(sql);
+        }
       }
       st.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
     }
   }
 
-  private static List<String> schemaStatements() {
+  private static List<String> schemaStatements(int version) {
     String text;
-    try (InputStream in =
-        SqliteJobStore.class.getResourceAsStream("schema-" + SCHEMA_VERSION + ".sql")) {
+    try (InputStream in = SqliteJobStore.class.getResourceAsStream("schema-" + version + ".sql")) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | NullPointerException e) {
       throw new IllegalStateException("schema resource missing", e);
@@ -218,15 +234,26 @@ public final class SqliteJobStore implements JobStore {
     return name;
   }
 
-  /** Inserts a job stored at {@code now} and returns its new id (ids are never reused). */
   @Override
-  public long insert(String payload, long dueAt, long now) throws SQLException {
+  public Inserted insert(String payload, long dueAt, long now, String key, int priority)
+      throws SQLException {
     insert.setString(1, payload);
     insert.setLong(2, dueAt);
     insert.setLong(3, now);
+    insert.setString(4, key);
+    insert.setInt(5, priority);
     try (ResultSet rs = insert.executeQuery()) {
+      if (rs.next()) {
+        if (priorities != null) {
+          priorities.add(priority);
+        }
+        return new Inserted(rs.getLong(1), true);
+      }
+    }
+    findByKey.setString(1, key); // the key is taken: the job that has it
+    try (ResultSet rs = findByKey.executeQuery()) {
       rs.next();
-      return rs.getLong(1);
+      return new Inserted(rs.getLong(1), false);
     }
   }
 
@@ -304,8 +331,8 @@ public final class SqliteJobStore implements JobStore {
     int moved;
     try (PreparedStatement st =
         db.prepareStatement(
-            "INSERT INTO dead_jobs (id, payload, attempts, last_error, died_at) "
-                + "SELECT id, payload, ?, ?, ? FROM jobs WHERE id = ?")) {
+            "INSERT INTO dead_jobs (id, payload, attempts, last_error, died_at, job_key, priority)"
+                + " SELECT id, payload, ?, ?, ?, job_key, priority FROM jobs WHERE id = ?")) {
       st.setInt(1, attempts);
       st.setString(2, error);
       st.setLong(3, now);
@@ -316,20 +343,53 @@ public final class SqliteJobStore implements JobStore {
     return moved > 0;
   }
 
-  /** Up to {@code limit} jobs due by {@code horizon}, earliest first. */
+  /**
+   * Up to {@code limit} jobs due by {@code horizon}, highest priority first: one range query on
+   * (priority, due_at, id) per priority a stored job may have, so neither many timers nor many due
+   * jobs of other priorities are scanned.
+   */
   @Override
   public List<StoredJob> loadDue(long horizon, int limit) throws SQLException {
-    loadDue.setLong(1, horizon);
-    loadDue.setInt(2, limit);
+    if (priorities == null) {
+      priorities = new TreeSet<>(Comparator.reverseOrder());
+      try (Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT DISTINCT priority FROM jobs")) {
+        while (rs.next()) {
+          priorities.add(rs.getInt(1));
+        }
+      }
+    }
     List<StoredJob> jobs = new ArrayList<>();
-    try (ResultSet rs = loadDue.executeQuery()) {
-      while (rs.next()) {
-        jobs.add(
-            new StoredJob(
-                rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)));
+    for (Iterator<Integer> it = priorities.iterator(); it.hasNext() && jobs.size() < limit; ) {
+      int priority = it.next();
+      int before = jobs.size();
+      loadDue.setInt(1, priority);
+      loadDue.setLong(2, horizon);
+      loadDue.setInt(3, limit - jobs.size());
+      try (ResultSet rs = loadDue.executeQuery()) {
+        while (rs.next()) {
+          jobs.add(
+              new StoredJob(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getLong(3),
+                  rs.getLong(4),
+                  rs.getInt(5),
+                  rs.getInt(6)));
+        }
+      }
+      if (jobs.size() == before && !anyOfPriority(priority)) {
+        it.remove(); // no job has it any more
       }
     }
     return jobs;
+  }
+
+  private boolean anyOfPriority(int priority) throws SQLException {
+    anyOfPriority.setInt(1, priority);
+    try (ResultSet rs = anyOfPriority.executeQuery()) {
+      return rs.next();
+    }
   }
 
   /** How many jobs fall due in {@code (after, upTo]}. */
@@ -379,29 +439,161 @@ public final class SqliteJobStore implements JobStore {
     try (Statement st = db.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT id, payload, attempts, last_error, died_at FROM dead_jobs ORDER BY died_at, id")) {
+                "SELECT id, payload, attempts, last_error, died_at, job_key, priority"
+                    + " FROM dead_jobs ORDER BY died_at, id")) {
       while (rs.next()) {
         rows.add(
             new DeadRow(
-                rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getLong(5)));
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getString(4),
+                rs.getLong(5),
+                rs.getString(6),
+                rs.getInt(7)));
       }
     }
     return rows;
   }
 
-  /** Moves a dead job back into the queue, due at {@code dueAt} with no attempts; false if none. */
   @Override
   public boolean requeueDead(long id, long dueAt) throws SQLException {
     int moved;
     try (PreparedStatement st =
         db.prepareStatement(
-            "INSERT INTO jobs (id, payload, due_at, created_at, attempts) SELECT id, payload, ?, ?, 0 FROM dead_jobs WHERE id = ?")) {
+            "INSERT INTO jobs (id, payload, due_at, created_at, attempts, job_key, priority)"
+                + " SELECT id, payload, ?, ?, 0, job_key, priority FROM dead_jobs WHERE id = ?")) {
       st.setLong(1, dueAt);
       st.setLong(2, dueAt);
       st.setLong(3, id);
       moved = st.executeUpdate();
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+        throw new EngineException(
+            "dead job " + id + " cannot be requeued: another unfinished job has its key", e);
+      }
+      throw e;
+    }
+    if (moved > 0) {
+      priorities = null; // read again: the job may bring back a priority
     }
     return moved > 0 && deleteDead(id);
+  }
+
+  @Override
+  public boolean isUnfinished(long id) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement("SELECT 1 FROM jobs WHERE id = ?")) {
+      st.setLong(1, id);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static final String SCHEDULE_COLUMNS =
+      "name, spec, payload, next_run, last_run, last_job, skipped";
+
+  @Override
+  public ScheduleRow schedule(String name) throws SQLException {
+    List<ScheduleRow> rows =
+        scheduleRows("SELECT " + SCHEDULE_COLUMNS + " FROM schedules WHERE name = ?", name);
+    return rows.isEmpty() ? null : rows.get(0);
+  }
+
+  @Override
+  public List<ScheduleRow> schedules() throws SQLException {
+    return scheduleRows("SELECT " + SCHEDULE_COLUMNS + " FROM schedules ORDER BY name");
+  }
+
+  @Override
+  public List<ScheduleRow> dueSchedules(long now) throws SQLException {
+    return scheduleRows(
+        "SELECT " + SCHEDULE_COLUMNS + " FROM schedules WHERE next_run <= ? ORDER BY next_run",
+        now);
+  }
+
+  private List<ScheduleRow> scheduleRows(String sql, Object... parameters) throws SQLException {
+    List<ScheduleRow> rows = new ArrayList<>();
+    try (PreparedStatement st = db.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        st.setObject(i + 1, parameters[i]);
+      }
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          long lastRun = rs.getLong(5);
+          if (rs.wasNull()) {
+            lastRun = Long.MIN_VALUE;
+          }
+          rows.add(
+              new ScheduleRow(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getLong(4),
+                  lastRun,
+                  rs.getLong(6),
+                  rs.getLong(7)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void putSchedule(String name, String spec, String payload, long nextRun)
+      throws SQLException {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "INSERT INTO schedules (name, spec, payload, next_run) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET spec = excluded.spec,"
+                + " payload = excluded.payload, next_run = excluded.next_run")) {
+      st.setString(1, name);
+      st.setString(2, spec);
+      st.setString(3, payload);
+      st.setLong(4, nextRun);
+      st.executeUpdate();
+    }
+  }
+
+  @Override
+  public boolean deleteSchedule(String name) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement("DELETE FROM schedules WHERE name = ?")) {
+      st.setString(1, name);
+      return st.executeUpdate() > 0;
+    }
+  }
+
+  @Override
+  public long nextScheduleRun() throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT min(next_run) FROM schedules")) {
+      long min = rs.getLong(1);
+      return rs.wasNull() ? Long.MAX_VALUE : min;
+    }
+  }
+
+  @Override
+  public void scheduleFired(String name, long at, long jobId, long nextRun) throws SQLException {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "UPDATE schedules SET last_run = ?, last_job = ?, next_run = ? WHERE name = ?")) {
+      st.setLong(1, at);
+      st.setLong(2, jobId);
+      st.setLong(3, nextRun);
+      st.setString(4, name);
+      st.executeUpdate();
+    }
+  }
+
+  @Override
+  public void scheduleSkipped(String name, long nextRun) throws SQLException {
+    try (PreparedStatement st =
+        db.prepareStatement(
+            "UPDATE schedules SET skipped = skipped + 1, next_run = ? WHERE name = ?")) {
+      st.setLong(1, nextRun);
+      st.setString(2, name);
+      st.executeUpdate();
+    }
   }
 
   /** Deletes a dead job; false if there was none. */
@@ -487,7 +679,9 @@ public final class SqliteJobStore implements JobStore {
   private void reprepare() {
     try {
       for (PreparedStatement st :
-          new PreparedStatement[] {insert, delete, charge, retryLater, loadDue}) {
+          new PreparedStatement[] {
+            insert, delete, charge, retryLater, loadDue, findByKey, anyOfPriority
+          }) {
         st.close();
       }
       prepare();

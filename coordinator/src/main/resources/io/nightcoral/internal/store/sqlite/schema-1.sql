@@ -1,6 +1,7 @@
 -- NightCoral schema, version 1 (PRAGMA user_version = 1).
--- Upgrade notes: every later version gets its own schema-N.sql that upgrades from N-1,
--- and a line here saying what changed.
+-- Upgrade notes: every later version gets its own schema-N.sql that upgrades from N-1; a new
+-- database runs them all in order, in one transaction.
+--   2: unique job keys, priorities and recurring schedules (schema-2.sql).
 --
 -- jobs: every job not yet finished. A row with due_at in the future is a timer (or a job
 -- waiting out its retry backoff); a row whose due_at has passed is queued or running.
