@@ -50,6 +50,13 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
             Path.of(config.get("dir").asText(), "busy-" + ProcessHandle.current().pid()), "");
         Thread.sleep(job.value());
         return new TestJob("busy", (int) ProcessHandle.current().pid());
+      case "log": // appends its value to the file "order": the order jobs ran in
+        Files.writeString(
+            Path.of(config.get("dir").asText(), "order"),
+            job.value() + "\n",
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+        return null;
       case "record": // notes one run of the job numbered value, in a file of its own
         Files.writeString(
             Path.of(config.get("dir").asText(), "run-" + job.value()),
