@@ -1,7 +1,7 @@
 package io.nightcoral;
 
 import io.nightcoral.internal.pool.Worker;
-import io.nightcoral.internal.store.StoredJob;
+import io.nightcoral.internal.store.JobRow;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +17,9 @@ final class HeldJob {
   final boolean wasTimer;
   final int priority;
   boolean started;
+
+  /** When its handler started, in queue time (epoch milliseconds). */
+  long startedAt;
 
   /** Asked back from its worker (for a better job, a delete, or a close), and not started. */
   boolean leaving;
@@ -42,7 +45,7 @@ final class HeldJob {
   }
 
   /** Whether this job runs before {@code job} in the queue's order. */
-  boolean runsBefore(StoredJob job) {
+  boolean runsBefore(JobRow job) {
     return before(job.priority(), job.dueAt(), job.id());
   }
 

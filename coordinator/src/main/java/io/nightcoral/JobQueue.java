@@ -8,9 +8,9 @@ import io.nightcoral.internal.pool.PoolListener;
 import io.nightcoral.internal.pool.Worker;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.Inserted;
+import io.nightcoral.internal.store.JobRow;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.ScheduleRow;
-import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +123,7 @@ final class JobQueue implements PoolListener {
   private final BlockingQueue<Command> inbox = new LinkedBlockingQueue<>();
   private boolean stopped; // guarded by inboxLock
   private volatile Stats stats;
+  private volatile List<WorkerInfo> workerView = List.of();
   private volatile Throwable death;
 
   // Everything below belongs to the queue's thread.
@@ -240,6 +241,11 @@ final class JobQueue implements PoolListener {
   /** Every schedule, by name. */
   Call<List<ScheduleRow>> schedules() {
     return call(store::schedules);
+  }
+
+  /** Runs a read on the store's own connection, on this thread (for an in-memory database). */
+  <T> Call<T> read(Query<T> query) {
+    return call(query);
   }
 
   /**
@@ -481,7 +487,7 @@ final class JobQueue implements PoolListener {
   public void jobStarted(Worker worker, long jobId) {
     submitEvent(
         () -> {
-          HeldJob held = loads.start(worker, jobId);
+          HeldJob held = loads.start(worker, jobId, now);
           if (held == null) {
             log.warn(
                 "{}: worker {} started job {}, which it did not hold", name, worker.id(), jobId);
@@ -816,8 +822,7 @@ final class JobQueue implements PoolListener {
       Inserted inserted = store.insert(job.payload(), dueAt, horizon, job.key(), job.priority());
       ids[i] = inserted;
       if (inserted.created() && counts.stored(dueAt)) {
-        ready.stored(
-            new StoredJob(inserted.id(), job.payload(), dueAt, horizon, 0, job.priority()));
+        ready.stored(new JobRow(inserted.id(), job.payload(), dueAt, horizon, 0, job.priority()));
       }
     }
     return ids;
@@ -878,7 +883,7 @@ final class JobQueue implements PoolListener {
       return;
     }
     faultUntil = 0;
-    StoredJob job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
+    JobRow job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
     if (job == null) {
       return;
     }
@@ -922,7 +927,7 @@ final class JobQueue implements PoolListener {
    * Asks workers to give back the jobs sent ahead to them that a higher-priority job now due should
    * run before, so read-ahead never lets a lower priority overtake a higher one.
    */
-  private void takeBackOutranked(StoredJob best) {
+  private void takeBackOutranked(JobRow best) {
     for (HeldJob held : loads.waiting()) {
       if (held.priority < best.priority()) {
         askBack(held);
@@ -1049,7 +1054,13 @@ final class JobQueue implements PoolListener {
     nextScheduleRun = store.nextScheduleRun();
   }
 
+  /** What each ready worker does, as of the last turn. */
+  List<WorkerInfo> workers() {
+    return workerView;
+  }
+
   private void publishStats() {
+    workerView = List.copyOf(loads.snapshot());
     int running = loads.runningCount();
     // A child that died is gone from the pool before the queue hears of it; until then it still
     // counts, with the job it ran, so that running never exceeds workers.

@@ -7,13 +7,18 @@ import io.nightcoral.internal.Times;
 import io.nightcoral.internal.pool.ChildCommand;
 import io.nightcoral.internal.pool.FakeWorkerPool;
 import io.nightcoral.internal.pool.ProcessPool;
+import io.nightcoral.internal.pool.Worker;
 import io.nightcoral.internal.pool.WorkerPool;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.Inserted;
+import io.nightcoral.internal.store.JobQuery;
 import io.nightcoral.internal.store.JobStore;
+import io.nightcoral.internal.store.ListedJob;
 import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StartRecords;
+import io.nightcoral.internal.store.StoreReader;
 import io.nightcoral.internal.store.sqlite.OpenDatabase;
+import io.nightcoral.internal.store.sqlite.SqliteReader;
 import io.nightcoral.worker.JobHandler;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -21,8 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +71,13 @@ public final class NightCoral<J> implements AutoCloseable {
   private final Callbacks callbacks;
   private final Replies replies;
   private final StartRecords startRecords;
+
+  /** Reads for inspection on a connection of their own (null for an in-memory database). */
+  private final StoreReader reader;
+
+  /** Reads for inspection on the queue's connection, on its thread (in-memory databases). */
+  private final StoreReader memoryReader;
+
   private final Object lifecycle = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread exitHook = new Thread(this::stopWorkersAtExit, "nightcoral-exit");
@@ -109,6 +124,8 @@ public final class NightCoral<J> implements AutoCloseable {
               noted.size());
         }
       }
+      this.reader = opened.realPath() == null ? null : SqliteReader.open(opened.realPath());
+      this.memoryReader = store.reader();
       this.callbacks = new Callbacks(log, name);
       this.replies = new Replies(callbacks, settings.replyTimeout());
       this.metrics =
@@ -371,6 +388,98 @@ public final class NightCoral<J> implements AutoCloseable {
     return await(queue.unschedule(name));
   }
 
+  /**
+   * A page of unfinished jobs, chosen by {@code filter}. It reads on a connection of its own, so it
+   * never holds up the queue's commits (with an in-memory database it runs on the queue's thread).
+   */
+  public List<StoredJob<J>> jobs(JobFilter filter) {
+    Objects.requireNonNull(filter, "filter");
+    checkOpen();
+    JobQuery query =
+        new JobQuery(
+            switch (filter.stateFilter() == null ? JobState.RUNNING : filter.stateFilter()) {
+              case QUEUED -> "due";
+              case TIMER -> "timer";
+              case RETRYING -> "retrying";
+              case RUNNING -> null; // no filter
+            },
+            filter.keyFilter(),
+            filter.priorityFilter(),
+            filter.isNewestFirst(),
+            filter.afterId(),
+            filter.pageLimit(),
+            clock.millis());
+    List<ListedJob> rows;
+    try {
+      rows =
+          reader != null ? reader.jobs(query) : await(queue.read(() -> memoryReader.jobs(query)));
+    } catch (SQLException e) {
+      throw new NightCoralException(name + ": cannot list jobs: " + e.getMessage(), e);
+    }
+    Set<Long> running = new HashSet<>();
+    for (WorkerInfo w : queue.workers()) {
+      if (w.jobId() != 0) {
+        running.add(w.jobId());
+      }
+    }
+    List<StoredJob<J>> jobs = new ArrayList<>(rows.size());
+    for (ListedJob row : rows) {
+      JobState state =
+          row.dueAt() > query.now()
+              ? row.lastError() == null ? JobState.TIMER : JobState.RETRYING
+              : running.contains(row.id()) ? JobState.RUNNING : JobState.QUEUED;
+      jobs.add(
+          new StoredJob<>(
+              row.id(),
+              decodeOrNull(row.payload()),
+              row.payload(),
+              row.key(),
+              row.priority(),
+              state,
+              Instant.ofEpochMilli(row.dueAt()),
+              Instant.ofEpochMilli(row.createdAt()),
+              row.attempts(),
+              row.lastError()));
+    }
+    return jobs;
+  }
+
+  /**
+   * The workers now: the ready ones from the queue's last turn (idle or busy, with the job they run
+   * and since when), then the ones still starting.
+   */
+  public List<WorkerInfo> workers() {
+    checkOpen();
+    List<WorkerInfo> all = new ArrayList<>(queue.workers());
+    WorkerPool p;
+    synchronized (lifecycle) {
+      p = pool;
+    }
+    if (p != null) {
+      for (Worker w : p.starting()) {
+        all.add(
+            new WorkerInfo(
+                w.id(),
+                w.pid(),
+                WorkerInfo.State.STARTING,
+                0,
+                null,
+                0,
+                Instant.ofEpochMilli(w.startedAt())));
+      }
+    }
+    all.sort(Comparator.comparingInt(WorkerInfo::id));
+    return all;
+  }
+
+  private J decodeOrNull(String payload) {
+    try {
+      return codec.decode(payload);
+    } catch (RuntimeException e) {
+      return null; // listed with its text
+    }
+  }
+
   /** Every recurring job, by name. */
   public List<ScheduledJob<J>> schedules() {
     checkOpen();
@@ -512,6 +621,9 @@ public final class NightCoral<J> implements AutoCloseable {
     replies.close();
     callbacks.close();
     metrics.close();
+    if (reader != null) {
+      reader.close();
+    }
     if (stopped) {
       releaseLock();
     } else { // the database may still be open: another instance must not open it too

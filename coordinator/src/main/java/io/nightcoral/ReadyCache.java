@@ -1,7 +1,7 @@
 package io.nightcoral;
 
+import io.nightcoral.internal.store.JobRow;
 import io.nightcoral.internal.store.JobStore;
-import io.nightcoral.internal.store.StoredJob;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,16 +18,16 @@ import java.util.function.LongPredicate;
  */
 final class ReadyCache {
   /** The order jobs run in. */
-  static final Comparator<StoredJob> RUN_ORDER =
-      Comparator.comparingInt(StoredJob::priority)
+  static final Comparator<JobRow> RUN_ORDER =
+      Comparator.comparingInt(JobRow::priority)
           .reversed()
-          .thenComparingLong(StoredJob::dueAt)
-          .thenComparingLong(StoredJob::id);
+          .thenComparingLong(JobRow::dueAt)
+          .thenComparingLong(JobRow::id);
 
   private final JobStore store;
   private final int size;
-  private final TreeSet<StoredJob> jobs = new TreeSet<>(RUN_ORDER);
-  private final Map<Long, StoredJob> byId = new HashMap<>();
+  private final TreeSet<JobRow> jobs = new TreeSet<>(RUN_ORDER);
+  private final Map<Long, JobRow> byId = new HashMap<>();
   private boolean mayHaveMore = true;
 
   ReadyCache(JobStore store, int size) {
@@ -36,7 +36,7 @@ final class ReadyCache {
   }
 
   /** A job just stored and due: kept in its place if it belongs among the next jobs to run. */
-  void stored(StoredJob job) {
+  void stored(JobRow job) {
     if (jobs.isEmpty() ? !mayHaveMore : RUN_ORDER.compare(job, jobs.last()) < 0) {
       add(job);
       if (jobs.size() > size) {
@@ -50,7 +50,7 @@ final class ReadyCache {
     }
   }
 
-  private void add(StoredJob job) {
+  private void add(JobRow job) {
     jobs.add(job);
     byId.put(job.id(), job);
   }
@@ -71,11 +71,11 @@ final class ReadyCache {
    * The next due job not {@code held} by a worker, left in place (see {@link #take}); reads ahead
    * from the database when empty; null if none.
    */
-  StoredJob peek(long horizon, int heldCount, LongPredicate held) throws SQLException {
+  JobRow peek(long horizon, int heldCount, LongPredicate held) throws SQLException {
     if (jobs.isEmpty() && mayHaveMore) {
       int limit = size + heldCount;
-      List<StoredJob> rows = store.loadDue(horizon, limit);
-      for (StoredJob row : rows) {
+      List<JobRow> rows = store.loadDue(horizon, limit);
+      for (JobRow row : rows) {
         if (!held.test(row.id()) && jobs.size() < size) {
           add(row);
         }
@@ -86,13 +86,13 @@ final class ReadyCache {
   }
 
   /** Takes the job {@link #peek} returned: it goes to a worker. */
-  void take(StoredJob job) {
+  void take(JobRow job) {
     remove(job.id());
   }
 
   /** Forgets a deleted job. */
   void remove(long id) {
-    StoredJob job = byId.remove(id);
+    JobRow job = byId.remove(id);
     if (job != null) {
       jobs.remove(job);
     }

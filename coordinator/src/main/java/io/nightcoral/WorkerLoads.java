@@ -1,7 +1,9 @@
 package io.nightcoral;
 
 import io.nightcoral.internal.pool.Worker;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ final class WorkerLoads {
   private final int maxDepth;
   private final Map<Worker, ArrayDeque<HeldJob>> loads = new LinkedHashMap<>();
   private final Map<Long, HeldJob> byId = new HashMap<>();
+  private final Map<Worker, long[]> done = new HashMap<>(); // jobs each worker answered for
   private int idle;
   private int running;
   private long serviceNanos; // moving average of a handler's time; 0 until measured
@@ -33,12 +36,14 @@ final class WorkerLoads {
   void add(Worker worker) {
     if (loads.putIfAbsent(worker, new ArrayDeque<>()) == null) {
       idle++;
+      done.put(worker, new long[1]);
     }
   }
 
   /** A worker is gone; returns the jobs it held, in order. */
   List<HeldJob> remove(Worker worker) {
     ArrayDeque<HeldJob> held = loads.remove(worker);
+    done.remove(worker);
     if (held == null) {
       return List.of();
     }
@@ -105,12 +110,13 @@ final class WorkerLoads {
   }
 
   /** The worker started job {@code jobId}; returns it, or null if the worker did not hold it. */
-  HeldJob start(Worker worker, long jobId) {
+  HeldJob start(Worker worker, long jobId, long now) {
     HeldJob job = byId.get(jobId);
     if (job == null || job.worker != worker || job.started) {
       return null;
     }
     job.started = true;
+    job.startedAt = now;
     running++;
     return job;
   }
@@ -125,6 +131,12 @@ final class WorkerLoads {
       return null;
     }
     release(job);
+    if (job.started) {
+      long[] count = done.get(worker);
+      if (count != null) {
+        count[0]++;
+      }
+    }
     if (handlerNanos > 0) {
       long service = Math.max(1, handlerNanos);
       serviceNanos =
@@ -141,6 +153,30 @@ final class WorkerLoads {
     if (byId.remove(job.id) != null && job.started) {
       running--;
     }
+  }
+
+  /** What each ready worker does now, as {@link WorkerInfo} without the process facts. */
+  List<WorkerInfo> snapshot() {
+    List<WorkerInfo> all = new ArrayList<>(loads.size());
+    for (Map.Entry<Worker, ArrayDeque<HeldJob>> e : loads.entrySet()) {
+      Worker worker = e.getKey();
+      HeldJob running = null;
+      for (HeldJob job : e.getValue()) {
+        if (job.started) {
+          running = job;
+        }
+      }
+      all.add(
+          new WorkerInfo(
+              worker.id(),
+              worker.pid(),
+              running == null ? WorkerInfo.State.IDLE : WorkerInfo.State.BUSY,
+              running == null ? 0 : running.id,
+              running == null ? null : Instant.ofEpochMilli(running.startedAt),
+              done.getOrDefault(worker, new long[1])[0],
+              Instant.ofEpochMilli(worker.startedAt())));
+    }
+    return all;
   }
 
   /** Every job a worker holds but has not started. */

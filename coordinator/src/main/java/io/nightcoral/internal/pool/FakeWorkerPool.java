@@ -80,6 +80,7 @@ public final class FakeWorkerPool implements WorkerPool {
     private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean stopping;
+    private final long startedAt = System.currentTimeMillis();
 
     FakeWorker(int id) {
       this.id = id;
@@ -90,6 +91,16 @@ public final class FakeWorkerPool implements WorkerPool {
     @Override
     public int id() {
       return id;
+    }
+
+    @Override
+    public long pid() {
+      return ProcessHandle.current().pid();
+    }
+
+    @Override
+    public long startedAt() {
+      return startedAt;
     }
 
     @Override

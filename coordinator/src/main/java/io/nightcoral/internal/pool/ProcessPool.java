@@ -138,6 +138,17 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   }
 
   @Override
+  public List<Worker> starting() {
+    List<Worker> starting = new ArrayList<>();
+    for (WorkerProcess child : children) {
+      if (workers.get(child.id()) != child) {
+        starting.add(child);
+      }
+    }
+    return starting;
+  }
+
+  @Override
   public boolean stopped() {
     return stoppedItself;
   }

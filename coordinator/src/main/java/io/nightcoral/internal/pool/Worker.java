@@ -8,6 +8,12 @@ public interface Worker {
   /** A number unique among the pool's live workers. */
   int id();
 
+  /** The worker's process id (for an inline worker, this process's). */
+  long pid();
+
+  /** When the worker was started, in epoch milliseconds. */
+  long startedAt();
+
   /** Hands the worker a job, as attempt number {@code attempt}, to run after those it holds. */
   void run(long jobId, String payload, int attempt);
 

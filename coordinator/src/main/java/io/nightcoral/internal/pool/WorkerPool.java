@@ -1,6 +1,7 @@
 package io.nightcoral.internal.pool;
 
 import java.time.Duration;
+import java.util.List;
 
 /** A set of workers that run jobs: child processes, or the inline fake. */
 public interface WorkerPool {
@@ -12,6 +13,11 @@ public interface WorkerPool {
   /** Whether the pool stopped itself (too many deaths); a new pool may then take its place. */
   default boolean stopped() {
     return false;
+  }
+
+  /** The workers being started that are not ready yet. */
+  default List<Worker> starting() {
+    return List.of();
   }
 
   /** Workers currently alive. */

@@ -88,6 +88,7 @@ final class WorkerProcess implements Worker {
 
   private final int id;
   private final String name;
+  private final long startedAt = System.currentTimeMillis();
   private final Process process;
   private final Events events;
   private final BlockingQueue<Object> outbox =
@@ -172,7 +173,13 @@ final class WorkerProcess implements Worker {
     return id;
   }
 
-  long pid() {
+  @Override
+  public long startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public long pid() {
     return process.pid();
   }
 

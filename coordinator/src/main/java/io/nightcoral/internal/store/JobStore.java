@@ -51,7 +51,7 @@ public interface JobStore extends AutoCloseable {
    * Up to {@code limit} jobs due by {@code horizon}, in the order they should run: higher priority
    * first, then earlier due time, then lower id.
    */
-  List<StoredJob> loadDue(long horizon, int limit) throws SQLException;
+  List<JobRow> loadDue(long horizon, int limit) throws SQLException;
 
   /** How many jobs fall due in {@code (after, upTo]}. */
   long countDueBetween(long after, long upTo) throws SQLException;
@@ -106,6 +106,9 @@ public interface JobStore extends AutoCloseable {
 
   /** Deletes a dead job; false if there was none. */
   boolean deleteDead(long id) throws SQLException;
+
+  /** Inspection queries on this store's own connection, for the thread that uses the store. */
+  StoreReader reader();
 
   /** Runs a store-specific statement, for tests that simulate a full or read-only disk. */
   void pragma(String statement) throws SQLException;

@@ -3,9 +3,10 @@ package io.nightcoral.internal.store.sqlite;
 import io.nightcoral.internal.EngineException;
 import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.Inserted;
+import io.nightcoral.internal.store.JobRow;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.ScheduleRow;
-import io.nightcoral.internal.store.StoredJob;
+import io.nightcoral.internal.store.StoreReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -349,7 +350,7 @@ public final class SqliteJobStore implements JobStore {
    * jobs of other priorities are scanned.
    */
   @Override
-  public List<StoredJob> loadDue(long horizon, int limit) throws SQLException {
+  public List<JobRow> loadDue(long horizon, int limit) throws SQLException {
     if (priorities == null) {
       priorities = new TreeSet<>(Comparator.reverseOrder());
       try (Statement st = db.createStatement();
@@ -359,7 +360,7 @@ public final class SqliteJobStore implements JobStore {
         }
       }
     }
-    List<StoredJob> jobs = new ArrayList<>();
+    List<JobRow> jobs = new ArrayList<>();
     for (Iterator<Integer> it = priorities.iterator(); it.hasNext() && jobs.size() < limit; ) {
       int priority = it.next();
       int before = jobs.size();
@@ -369,7 +370,7 @@ public final class SqliteJobStore implements JobStore {
       try (ResultSet rs = loadDue.executeQuery()) {
         while (rs.next()) {
           jobs.add(
-              new StoredJob(
+              new JobRow(
                   rs.getLong(1),
                   rs.getString(2),
                   rs.getLong(3),
@@ -435,6 +436,11 @@ public final class SqliteJobStore implements JobStore {
   /** Every dead job, oldest death first. */
   @Override
   public List<DeadRow> deadJobs() throws SQLException {
+    return deadJobs(db);
+  }
+
+  /** Every dead job in {@code db}, oldest death first. */
+  static List<DeadRow> deadJobs(Connection db) throws SQLException {
     List<DeadRow> rows = new ArrayList<>();
     try (Statement st = db.createStatement();
         ResultSet rs =
@@ -481,6 +487,11 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
+  public StoreReader reader() {
+    return SqliteReader.sharing(db);
+  }
+
+  @Override
   public boolean isUnfinished(long id) throws SQLException {
     try (PreparedStatement st = db.prepareStatement("SELECT 1 FROM jobs WHERE id = ?")) {
       st.setLong(1, id);
@@ -496,23 +507,30 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public ScheduleRow schedule(String name) throws SQLException {
     List<ScheduleRow> rows =
-        scheduleRows("SELECT " + SCHEDULE_COLUMNS + " FROM schedules WHERE name = ?", name);
+        scheduleRows(db, "SELECT " + SCHEDULE_COLUMNS + " FROM schedules WHERE name = ?", name);
     return rows.isEmpty() ? null : rows.get(0);
   }
 
   @Override
   public List<ScheduleRow> schedules() throws SQLException {
-    return scheduleRows("SELECT " + SCHEDULE_COLUMNS + " FROM schedules ORDER BY name");
+    return schedules(db);
+  }
+
+  /** Every schedule in {@code db}, by name. */
+  static List<ScheduleRow> schedules(Connection db) throws SQLException {
+    return scheduleRows(db, "SELECT " + SCHEDULE_COLUMNS + " FROM schedules ORDER BY name");
   }
 
   @Override
   public List<ScheduleRow> dueSchedules(long now) throws SQLException {
     return scheduleRows(
+        db,
         "SELECT " + SCHEDULE_COLUMNS + " FROM schedules WHERE next_run <= ? ORDER BY next_run",
         now);
   }
 
-  private List<ScheduleRow> scheduleRows(String sql, Object... parameters) throws SQLException {
+  private static List<ScheduleRow> scheduleRows(Connection db, String sql, Object... parameters)
+      throws SQLException {
     List<ScheduleRow> rows = new ArrayList<>();
     try (PreparedStatement st = db.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
