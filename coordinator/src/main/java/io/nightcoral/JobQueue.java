@@ -228,6 +228,23 @@ final class JobQueue implements PoolListener {
         });
   }
 
+  /**
+   * Adds the job of schedule {@code name} now, as an extra firing: its next run stays; false if
+   * there is no such schedule.
+   */
+  Call<Boolean> runScheduleNow(String name) {
+    return call(
+        () -> {
+          ScheduleRow row = store.schedule(name);
+          if (row == null) {
+            return false;
+          }
+          Inserted job = insertNow(List.of(NewJob.now(row.payload())))[0];
+          store.scheduleFired(name, now, job.id(), row.nextRun());
+          return true;
+        });
+  }
+
   /** Deletes the schedule {@code name}; false if there was none. */
   Call<Boolean> unschedule(String name) {
     return call(

@@ -381,6 +381,16 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.schedule(name, schedule, payload));
   }
 
+  /**
+   * Adds the job of the recurring job {@code name} now, as an extra firing (its next regular run
+   * stays); false if there is no such schedule.
+   */
+  public boolean runScheduleNow(String name) {
+    Objects.requireNonNull(name, "name");
+    checkOpen();
+    return await(queue.runScheduleNow(name));
+  }
+
   /** Removes the recurring job {@code name}; false if there is none. Jobs it added stay. */
   public boolean unschedule(String name) {
     Objects.requireNonNull(name, "name");
@@ -397,12 +407,7 @@ public final class NightCoral<J> implements AutoCloseable {
     checkOpen();
     JobQuery query =
         new JobQuery(
-            switch (filter.stateFilter() == null ? JobState.RUNNING : filter.stateFilter()) {
-              case QUEUED -> "due";
-              case TIMER -> "timer";
-              case RETRYING -> "retrying";
-              case RUNNING -> null; // no filter
-            },
+            filter.stateFilter() == null ? null : stateName(filter.stateFilter()),
             filter.keyFilter(),
             filter.priorityFilter(),
             filter.isNewestFirst(),
@@ -470,6 +475,15 @@ public final class NightCoral<J> implements AutoCloseable {
     }
     all.sort(Comparator.comparingInt(WorkerInfo::id));
     return all;
+  }
+
+  /** How the store names a state filter. */
+  static String stateName(JobState state) {
+    return switch (state) {
+      case QUEUED, RUNNING -> "due";
+      case TIMER -> "timer";
+      case RETRYING -> "retrying";
+    };
   }
 
   private J decodeOrNull(String payload) {

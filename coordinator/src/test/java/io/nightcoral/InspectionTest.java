@@ -151,6 +151,45 @@ class InspectionTest {
     }
   }
 
+  @Test
+  void aReaderSeesTheDatabaseWhileAServerHoldsItAndChangesNothing() throws Exception {
+    Path db = dir.resolve("held.db");
+    try (NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(db)
+            .maxAttempts(1)
+            .fakeWorker(
+                job -> {
+                  throw new IllegalStateException("dies");
+                })
+            .build()) {
+      nc.add(new TestJob("dead", 1));
+      nc.launch(1);
+      await().until(() -> nc.stats().dead() == 1);
+      nc.addTimer(Duration.ofHours(1), new TestJob("timer", 2), JobOptions.key("k"));
+      nc.schedule("nightly", Schedule.cron("0 3 * * *"), new TestJob("report", 3));
+      assertTrue(nc.runScheduleNow("nightly"));
+      assertTrue(!nc.runScheduleNow("no such schedule"));
+      await().until(() -> nc.stats().dead() == 2); // the extra firing's job died too
+      try (NightCoralReader reader = NightCoralReader.open(db)) {
+        DatabaseCounts counts = reader.counts();
+        assertEquals(new DatabaseCounts(0, 1, 0, 2, 1), counts);
+        StoredJob<String> timer = reader.jobs(JobFilter.all()).get(0);
+        assertEquals("k", timer.key());
+        assertTrue(timer.job().contains("\"timer\""), timer.job());
+        assertEquals(2, reader.deadJobs().size());
+        ScheduledJob<String> nightly = reader.schedules().get(0);
+        assertEquals("nightly", nightly.name());
+        assertTrue(nightly.lastRun() != null);
+      }
+      nc.add(new TestJob("after", 4)); // the server goes on
+    }
+    NightCoralException missing =
+        assertThrows(
+            NightCoralException.class, () -> NightCoralReader.open(dir.resolve("none.db")));
+    assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+  }
+
   private static <J> StoredJob<J> byId(List<StoredJob<J>> jobs, long id) {
     return jobs.stream().filter(j -> j.id() == id).findFirst().orElseThrow();
   }
