@@ -3,13 +3,16 @@ package io.nightcoral.chaos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -21,23 +24,38 @@ import java.util.stream.Stream;
  * non-empty result file (named after its pid) shows, so the coordinator knows it finished starting.
  * Without it, children still starting are candidates too. The killer leaves {@code spare}
  * candidates alone: with that many or fewer, the tick kills nobody.
+ *
+ * <p>Once a victim has exited, the killer reads the start record of its worker slot (the slot is in
+ * the name of its result file): the job it had started, if any, even if its handler had not yet
+ * written a line.
  */
 final class ChildKiller {
   static final String WORKER_MAIN = "io.nightcoral.worker.WorkerMain";
+  private static final long EXIT_WAIT_SECONDS = 5;
 
   private final Random random;
   private final Path resultsDir;
   private final boolean onlyUp;
   private final int spare;
+  private final Path startRecords;
+  private final Collection<StartNotes.Note> notes;
   private final ScheduledExecutorService timer;
   private final AtomicLong kills = new AtomicLong();
   private final AtomicLong idleTicks = new AtomicLong();
 
-  private ChildKiller(Random random, Path resultsDir, boolean onlyUp, int spare) {
+  private ChildKiller(
+      Random random,
+      Path resultsDir,
+      boolean onlyUp,
+      int spare,
+      Path startRecords,
+      Collection<StartNotes.Note> notes) {
     this.random = random;
     this.resultsDir = resultsDir;
     this.onlyUp = onlyUp;
     this.spare = spare;
+    this.startRecords = startRecords;
+    this.notes = notes;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -49,11 +67,18 @@ final class ChildKiller {
 
   /**
    * Starts killing every {@code periodMillis}; {@code resultsDir} is where {@link ChaosHandler}
-   * writes.
+   * writes, and the notes found in the victims' slots of {@code startRecords} go to {@code notes}
+   * (a thread-safe collection).
    */
   static ChildKiller start(
-      long periodMillis, Random random, Path resultsDir, boolean onlyUp, int spare) {
-    ChildKiller killer = new ChildKiller(random, resultsDir, onlyUp, spare);
+      long periodMillis,
+      Random random,
+      Path resultsDir,
+      boolean onlyUp,
+      int spare,
+      Path startRecords,
+      Collection<StartNotes.Note> notes) {
+    ChildKiller killer = new ChildKiller(random, resultsDir, onlyUp, spare, startRecords, notes);
     killer.timer.scheduleAtFixedRate(
         killer::killOne, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     return killer;
@@ -86,11 +111,36 @@ final class ChildKiller {
         idleTicks.incrementAndGet();
         return;
       }
-      if (candidates.get(random.nextInt(candidates.size())).destroyForcibly()) {
+      ProcessHandle victim = candidates.get(random.nextInt(candidates.size()));
+      if (victim.destroyForcibly()) {
         kills.incrementAndGet();
+        noteStart(victim);
       }
     } catch (Throwable t) {
       System.err.println("[chaos] the killer failed a tick: " + t);
+    }
+  }
+
+  /** Once {@code victim} has exited, reads the start record of its slot, if it had one. */
+  private void noteStart(ProcessHandle victim) throws IOException, InterruptedException {
+    try {
+      victim.onExit().get(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      System.err.println("[chaos] child " + victim.pid() + " did not exit after kill -9: " + e);
+      return;
+    }
+    if (!Files.isDirectory(resultsDir)) {
+      return; // no child has run its setup yet
+    }
+    String prefix = RanJobs.FILE_PREFIX + victim.pid() + "-w";
+    try (Stream<Path> files = Files.list(resultsDir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(prefix) && name.endsWith(".txt")) {
+          int slot = Integer.parseInt(name.substring(prefix.length(), name.length() - 4));
+          StartNotes.read(StartNotes.slot(startRecords, slot)).ifPresent(notes::add);
+        }
+      }
     }
   }
 

@@ -1,23 +1,31 @@
 package io.nightcoral.chaos;
 
+import io.nightcoral.NightCoralBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Scenario 2: a server JVM is {@code kill -9}ed again and again while it adds jobs and timers, then
- * a last run drains the database; every acknowledged job and timer must have run.
+ * a last run drains the database; every acknowledged job and timer must have run, and no job may
+ * have been charged an attempt that never started (with the default {@code maxAttempts} of 3, such
+ * charges would bury jobs that never ran).
  *
  * <p>Each round starts a {@link ChaosServer} on the same database with 2 to 4 children; once they
- * are up it kills the server after 0.5 to 3 s, waits for it to exit, and checks that none of its
- * children outlives it (they must halt when their stdin closes).
+ * are up it kills the server after 0.5 to 3 s, waits for it to exit, checks that none of its
+ * children outlives it (they must halt when their stdin closes), and reads the children's start
+ * records before the next server charges and clears them.
  */
 final class ServerKillScenario {
   private static final long READY_LIMIT_SECONDS = 60;
@@ -28,6 +36,8 @@ final class ServerKillScenario {
   private static final int DRAIN_CHILDREN = 4;
   private static final int MIN_UP_MILLIS = 500;
   private static final int MAX_UP_MILLIS = 3_000;
+  private static final Pattern DEAD_LINE =
+      Pattern.compile("DEAD (\\S+) id=(\\d+) attempts=(\\d+) .*");
 
   private final ChaosSettings settings;
   private final Path dir;
@@ -44,6 +54,8 @@ final class ServerKillScenario {
     Files.createDirectories(dir);
     Path database = dir.resolve("s2.db");
     Path results = dir.resolve("ran");
+    Path starts = StartNotes.folderOf(database);
+    List<StartNotes.Note> notes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Set<String> acked = new HashSet<>();
     long kills = 0;
@@ -88,6 +100,8 @@ final class ServerKillScenario {
       List<String> acks = server.acks();
       acked.addAll(acks);
       int survivors = awaitOrphansGone(workers, marker);
+      // what the children had started when they died, before the next server charges and clears it
+      notes.addAll(StartNotes.readAll(starts));
       if (survivors > 0) {
         problems.add(
             "round "
@@ -128,7 +142,8 @@ final class ServerKillScenario {
                 DRAIN_CHILDREN,
                 "chaos-" + runId + "-drain"),
             dir.resolve("server-drain.log"));
-    long drainDead = 0;
+    Map<Long, Integer> deadAttempts = new HashMap<>();
+    Map<Long, String> deadKeys = new HashMap<>();
     if (!drain.awaitExit(
         READY_LIMIT_SECONDS + settings.s2DrainLimit().toSeconds() + EXIT_LIMIT_SECONDS)) {
       problems.add("the drain server did not finish; killed it");
@@ -139,8 +154,12 @@ final class ServerKillScenario {
     }
     for (String line : drain.otherLines()) {
       ChaosRunner.say("s2: drain: %s", line);
-      if (line.startsWith("DEAD ")) {
-        drainDead++;
+      Matcher m = DEAD_LINE.matcher(line);
+      if (m.matches()) {
+        deadKeys.put(Long.parseLong(m.group(2)), m.group(1));
+        deadAttempts.put(Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)));
+      } else if (line.startsWith("DEAD ")) {
+        problems.add("cannot read the drain server's line: " + line);
       }
     }
     double seconds = WorkerKillScenario.seconds(started);
@@ -149,9 +168,8 @@ final class ServerKillScenario {
     List<String> lost = acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList();
     List<String> unacked = ran.keys().stream().filter(k -> !acked.contains(k)).sorted().toList();
     long ackedTimers = acked.stream().filter(ServerKillScenario::isTimer).count();
-    if (ran.tornLines() > 0) {
-      problems.add(ran.tornLines() + " torn lines in the result files");
-    }
+    problems.addAll(ran.fileProblems());
+    Charges charges = Charges.check(ran, notes, deadAttempts, deadKeys);
     int errors = countLogLines("ERROR");
     if (errors > 0) {
       ChaosRunner.say("s2: %d ERROR lines in the server logs under %s", errors, dir);
@@ -164,10 +182,15 @@ final class ServerKillScenario {
         ran.keys().size(),
         ran.files(),
         lost.size(),
-        drainDead);
+        deadAttempts.size());
     ChaosRunner.say(
-        "s2: %d keys ran more than once (%d extra runs)",
-        ran.keysRunTwiceOrMore(), ran.duplicates());
+        "s2: %d keys ran more than once (%d extra runs); %d handler starts, %d cut short; %d starts"
+            + " noted in the records of killed servers' children",
+        ran.keysRunTwiceOrMore(), ran.duplicates(), ran.starts(), ran.interrupted(), notes.size());
+    ChaosRunner.say(
+        "s2: %d jobs charged an attempt that never started (maxAttempts %d: such a job could go"
+            + " dead without having run)",
+        charges.jobs(), NightCoralBuilder.DEFAULT_MAX_ATTEMPTS);
     ChaosRunner.say(
         "s2: %d ran but were never acked (%d jobs, %d timers): added, then killed before the ACK"
             + " line was written",
@@ -176,6 +199,18 @@ final class ServerKillScenario {
         unacked.stream().filter(ServerKillScenario::isTimer).count());
     ChaosRunner.reportSome("s2: ran, never acked", unacked);
     ChaosRunner.reportSome("s2: lost", lost);
+    ChaosRunner.reportSome("s2: charged without a start", charges.unstarted());
+    List<String> figures =
+        List.of(
+            String.format(
+                "%d server kills; %d jobs and %d timers acked; %d runs cut short; %d extra runs;"
+                    + " %d wrongly charged",
+                kills,
+                acked.size() - ackedTimers,
+                ackedTimers,
+                ran.interrupted(),
+                ran.duplicates(),
+                charges.jobs()));
     return new Outcome(
         "2: kill -9 server",
         acked.size(),
@@ -183,10 +218,13 @@ final class ServerKillScenario {
         lost.size(),
         ran.duplicates(),
         unacked.size(),
-        drainDead,
+        deadAttempts.size(),
+        charges.jobs(),
+        0,
         kills,
         seconds,
-        problems);
+        problems,
+        figures);
   }
 
   private List<String> args(
@@ -199,7 +237,8 @@ final class ServerKillScenario {
         Integer.toString(children),
         Long.toString(random.nextLong()),
         marker,
-        Long.toString(settings.s2DrainLimit().toSeconds()));
+        Long.toString(settings.s2DrainLimit().toSeconds()),
+        Integer.toString(settings.s2JobMillis()));
   }
 
   private static boolean isTimer(String key) {
