@@ -75,6 +75,8 @@ public final class ChaosServer {
                     ChaosHandler.JOB_MILLIS,
                     jobMillis))
             .workerJvmOptions(jvmOptions)
+            // the marker makes each round's options, so its archive, new: keep them with the run
+            .workerCdsArchive(database.toAbsolutePath().resolveSibling("cds"))
             .build();
     Stats recovered = nc.stats();
     out.printf(
