@@ -1,6 +1,7 @@
 package io.nightcoral.chaos;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -17,8 +18,9 @@ import java.util.TreeSet;
  *     chaos.s1.backlog}, default 300)
  * @param s1Children worker children in scenario 1 ({@code chaos.s1.children}, default 4)
  * @param s1KillEvery the kill period ({@code chaos.s1.killEveryMillis}, default 200 ms)
- * @param s1OnlyUp kill only children that are up ({@code chaos.s1.victims=up}) or also children
- *     still starting ({@code any}, the default)
+ * @param s1Victims which children the killer may pick ({@code chaos.s1.victims}): {@code any},
+ *     {@code up} (only children that ran a job), or {@code mixed} (the default: any but the one
+ *     that has been starting the longest)
  * @param s1Spare candidates the killer leaves alone ({@code chaos.s1.spare}, default 0)
  * @param s1Limit the longest wait for scenario 1's queue to empty once the adding stopped ({@code
  *     chaos.s1.limitSeconds}, 180)
@@ -44,7 +46,7 @@ record ChaosSettings(
     int s1Backlog,
     int s1Children,
     Duration s1KillEvery,
-    boolean s1OnlyUp,
+    ChildKiller.Victims s1Victims,
     int s1Spare,
     Duration s1Limit,
     int s2Rounds,
@@ -70,7 +72,7 @@ record ChaosSettings(
         scenarios.add(n);
       }
     }
-    String victims = oneOf("chaos.s1.victims", "any", "up", "any");
+    String victims = oneOf("chaos.s1.victims", "mixed", "any", "up", "mixed");
     String disk = oneOf("chaos.s3.disk", "auto", "auto", "tmpfs", "pragma");
     Duration step = Duration.ofSeconds(number("chaos.s4.stepSeconds", 600, 2));
     Duration hold = Duration.ofSeconds(number("chaos.s4.holdSeconds", 6, 2));
@@ -87,7 +89,7 @@ record ChaosSettings(
         number("chaos.s1.backlog", 300, 1),
         number("chaos.s1.children", 4, 1),
         Duration.ofMillis(number("chaos.s1.killEveryMillis", 200, 1)),
-        victims.equals("up"),
+        ChildKiller.Victims.valueOf(victims.toUpperCase(Locale.ROOT)),
         number("chaos.s1.spare", 0, 0),
         Duration.ofSeconds(number("chaos.s1.limitSeconds", 180, 1)),
         number("chaos.s2.rounds", 10, 1),
@@ -139,7 +141,7 @@ record ChaosSettings(
         s1Backlog,
         s1Children,
         s1KillEvery.toMillis(),
-        s1OnlyUp ? "up" : "any",
+        s1Victims.name().toLowerCase(Locale.ROOT),
         s1Spare,
         s1Limit.toSeconds(),
         s2Rounds,

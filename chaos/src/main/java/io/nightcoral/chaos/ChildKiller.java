@@ -3,9 +3,12 @@ package io.nightcoral.chaos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -20,22 +23,35 @@ import java.util.stream.Stream;
  * Every period, {@code kill -9}s one worker child of this JVM picked at random among the
  * candidates: descendants alive now whose command line runs the worker runtime's main class.
  *
- * <p>With {@code onlyUp}, a candidate must also be up: it has run at least one job, as its
- * non-empty result file (named after its pid) shows, so the coordinator knows it finished starting.
- * Without it, children still starting are candidates too. The killer leaves {@code spare}
- * candidates alone: with that many or fewer, the tick kills nobody.
+ * <p>Which children are candidates depends on {@link Victims}: a child is up when it has run at
+ * least one job, as its non-empty result file (named after its pid) shows, so the coordinator knows
+ * it finished starting; the others are still starting. The killer leaves {@code spare} candidates
+ * alone: with that many or fewer, the tick kills nobody.
  *
  * <p>Once a victim has exited, the killer reads the start record of its worker slot (the slot is in
  * the name of its result file): the job it had started, if any, even if its handler had not yet
  * written a line.
  */
 final class ChildKiller {
+  /** Which live worker children the killer may pick. */
+  enum Victims {
+    /** Any, up or still starting. */
+    ANY,
+    /** Only children that are up. */
+    UP,
+    /**
+     * Any, except the one that has been starting the longest: so one child can always come up,
+     * however slowly the machine starts JVMs, and be killed once it is up.
+     */
+    MIXED
+  }
+
   static final String WORKER_MAIN = "io.nightcoral.worker.WorkerMain";
   private static final long EXIT_WAIT_SECONDS = 5;
 
   private final Random random;
   private final Path resultsDir;
-  private final boolean onlyUp;
+  private final Victims victims;
   private final int spare;
   private final Path startRecords;
   private final Collection<StartNotes.Note> notes;
@@ -46,13 +62,13 @@ final class ChildKiller {
   private ChildKiller(
       Random random,
       Path resultsDir,
-      boolean onlyUp,
+      Victims victims,
       int spare,
       Path startRecords,
       Collection<StartNotes.Note> notes) {
     this.random = random;
     this.resultsDir = resultsDir;
-    this.onlyUp = onlyUp;
+    this.victims = victims;
     this.spare = spare;
     this.startRecords = startRecords;
     this.notes = notes;
@@ -74,11 +90,11 @@ final class ChildKiller {
       long periodMillis,
       Random random,
       Path resultsDir,
-      boolean onlyUp,
+      Victims victims,
       int spare,
       Path startRecords,
       Collection<StartNotes.Note> notes) {
-    ChildKiller killer = new ChildKiller(random, resultsDir, onlyUp, spare, startRecords, notes);
+    ChildKiller killer = new ChildKiller(random, resultsDir, victims, spare, startRecords, notes);
     killer.timer.scheduleAtFixedRate(
         killer::killOne, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     return killer;
@@ -103,9 +119,17 @@ final class ChildKiller {
   private void killOne() {
     try {
       List<ProcessHandle> candidates = liveWorkers(ProcessHandle.current());
-      if (onlyUp) {
+      if (victims != Victims.ANY) {
         Set<Long> up = pidsThatRanAJob();
-        candidates = candidates.stream().filter(p -> up.contains(p.pid())).toList();
+        if (victims == Victims.UP) {
+          candidates = candidates.stream().filter(p -> up.contains(p.pid())).toList();
+        } else {
+          Optional<ProcessHandle> eldest =
+              candidates.stream()
+                  .filter(p -> !up.contains(p.pid()))
+                  .min(Comparator.comparing(p -> p.info().startInstant().orElse(Instant.MAX)));
+          candidates = candidates.stream().filter(p -> !eldest.equals(Optional.of(p))).toList();
+        }
       }
       if (candidates.size() <= spare) {
         idleTicks.incrementAndGet();

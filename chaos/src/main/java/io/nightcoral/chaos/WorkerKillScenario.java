@@ -27,10 +27,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Scenario 1: jobs that take a few milliseconds flow through a few children while, every kill
  * period, a random worker child is {@code kill -9}ed (which children may be picked: see {@link
- * ChildKiller}), until the killer has killed {@code chaos.s1.kills} children; then the adding stops
- * and the queue drains, the killing still going on. Every job must run at least once, none may go
- * dead, no job may be charged an attempt that never started, and no child may outlive {@code
- * close()}.
+ * ChildKiller}), until the killer has killed {@code chaos.s1.kills} children; then the adding and
+ * the killing stop and the queue drains. Every job must run at least once, none may go dead, no job
+ * may be charged an attempt that never started, and no child may outlive {@code close()}.
  *
  * <p>One thread stores jobs with {@code addAll} in batches of random size, {@link #SINGLE_ADDERS}
  * others with {@code add}; they pause while {@code chaos.s1.backlog} jobs are queued.
@@ -81,12 +80,16 @@ final class WorkerKillScenario {
     Duration killLimit =
         settings.s1KillEvery().multipliedBy(2L * settings.s1Kills()).plus(KILL_PHASE_SLACK);
     ChaosRunner.say(
-        "s1: jobs of %d ms through %d children; every %d ms, kill -9 of a random %s child unless"
-            + " only %d are; adding stops after %d kills",
+        "s1: jobs of %d ms through %d children; every %d ms, kill -9 of a random worker child"
+            + " (%s; nobody while %d or fewer are candidates); adding stops after %d kills",
         settings.s1JobMillis(),
         settings.s1Children(),
         settings.s1KillEvery().toMillis(),
-        settings.s1OnlyUp() ? "up (ran a job)" : "live (up or starting)",
+        switch (settings.s1Victims()) {
+          case ANY -> "any live one, up or starting";
+          case UP -> "only ones that ran a job";
+          case MIXED -> "any live one but the one that has been starting the longest";
+        },
         settings.s1Spare(),
         settings.s1Kills());
     try (NightCoral<ChaosJob> nc =
@@ -128,7 +131,7 @@ final class WorkerKillScenario {
               settings.s1KillEvery().toMillis(),
               new Random(random.nextLong()),
               results,
-              settings.s1OnlyUp(),
+              settings.s1Victims(),
               settings.s1Spare(),
               starts,
               notes);
@@ -138,6 +141,7 @@ final class WorkerKillScenario {
         BooleanSupplier more =
             () -> killer.kills() < settings.s1Kills() && System.nanoTime() < deadline;
         store(nc, more, acked, problems);
+        killer.stop();
         addSeconds = seconds(started);
         if (killer.kills() < settings.s1Kills()) {
           problems.add(
@@ -150,7 +154,8 @@ final class WorkerKillScenario {
                   + " asked for");
         }
         ChaosRunner.say(
-            "s1: %d jobs stored in %.1f s, %d kills; waiting for the queue to empty",
+            "s1: %d jobs stored in %.1f s, %d kills; the killing stopped, waiting for the queue to"
+                + " empty",
             acked.size(), addSeconds, killer.kills());
         done = Waits.awaitEmpty(nc, settings.s1Limit(), earlyIdles);
         seconds = seconds(started);
@@ -189,7 +194,10 @@ final class WorkerKillScenario {
     }
 
     RanJobs ran = RanJobs.read(results);
-    List<String> lost = acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList();
+    List<String> notRun = acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList();
+    // if the queue did not empty, jobs still stored are late, not lost
+    long stillStored = done ? 0 : end.queued() + end.running() + end.timers();
+    long lost = Math.max(0, notRun.size() - stillStored);
     long unacked = ran.keys().stream().filter(k -> !acked.contains(k)).count();
     problems.addAll(ran.fileProblems());
     Map<Long, Integer> deadAttempts = new HashMap<>();
@@ -219,13 +227,13 @@ final class WorkerKillScenario {
     ChaosRunner.say(
         "s1: %d keys ran more than once (%d extra runs); %d lost; %d dead; %d jobs charged an"
             + " attempt that never started",
-        ran.keysRunTwiceOrMore(), ran.duplicates(), lost.size(), dead.size(), charges.jobs());
+        ran.keysRunTwiceOrMore(), ran.duplicates(), lost, dead.size(), charges.jobs());
     for (DeadJob<ChaosJob> d : dead.subList(0, Math.min(5, dead.size()))) {
       ChaosRunner.say(
           "s1: dead job %d %s after %d attempts: %s",
           d.id(), deadKeys.get(d.id()), d.attempts(), firstLine(d.lastError()));
     }
-    ChaosRunner.reportSome("s1: lost", lost);
+    ChaosRunner.reportSome(done ? "s1: lost" : "s1: not run (some still stored)", notRun);
     ChaosRunner.reportSome("s1: charged without a start", charges.unstarted());
     List<String> figures =
         List.of(
@@ -242,7 +250,7 @@ final class WorkerKillScenario {
         "1: kill -9 workers",
         acked.size(),
         ran.keys().size(),
-        lost.size(),
+        lost,
         ran.duplicates(),
         unacked,
         dead.size(),
