@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs the chaos scenarios and checks that no job is lost: {@code kill -9} of worker children under
- * load (scenario 1), and {@code kill -9} of the server itself, round after round (scenario 2).
- * Prints a summary table and exits with 1 if a job was lost or another check failed.
+ * Runs the chaos scenarios and checks that no acknowledged job is lost: {@code kill -9} of worker
+ * children under load (scenario 1), {@code kill -9} of the server itself, round after round
+ * (scenario 2), a disk that fills up mid-run (scenario 3), and a wall clock that steps back and
+ * forward (scenario 4). Prints a summary table and exits with 1 if a job was lost or another check
+ * failed.
  *
  * <p>Argument: a folder for databases, result files and logs (emptied first). Sizes come from
  * {@code chaos.*} system properties; see {@link ChaosSettings}.
@@ -27,6 +29,7 @@ public final class ChaosRunner {
   /** Runs the scenarios named by {@code chaos.scenarios} in the folder {@code args[0]}. */
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args.length > 0 ? args[0] : "target/chaos").toAbsolutePath();
+    TmpfsDisk.unmountUnder(dir);
     deleteTree(dir);
     Files.createDirectories(dir);
     // set before the first logger is made: the coordinator's warnings (one per killed child) go to
@@ -39,18 +42,44 @@ public final class ChaosRunner {
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), dir);
 
     List<Outcome> outcomes = new ArrayList<>();
-    if (settings.scenarios().contains(1)) {
-      outcomes.add(new WorkerKillScenario(settings, dir.resolve("s1")).run());
-    }
-    if (settings.scenarios().contains(2)) {
-      outcomes.add(new ServerKillScenario(settings, dir.resolve("s2")).run());
+    for (int scenario : settings.scenarios()) {
+      outcomes.add(run(scenario, settings, dir));
     }
     boolean failed = printSummary(outcomes);
     System.exit(failed ? 1 : 0);
   }
 
+  /** Runs one scenario; one that throws is reported as failed, and the others still run. */
+  private static Outcome run(int scenario, ChaosSettings settings, Path dir) {
+    try {
+      return switch (scenario) {
+        case 1 -> new WorkerKillScenario(settings, dir.resolve("s1")).run();
+        case 2 -> new ServerKillScenario(settings, dir.resolve("s2")).run();
+        case 3 -> new DiskFullScenario(settings, dir.resolve("s3")).run();
+        case 4 -> new ClockStepScenario(settings, dir.resolve("s4")).run();
+        default -> throw new IllegalArgumentException("no scenario " + scenario);
+      };
+    } catch (Exception e) {
+      e.printStackTrace();
+      return new Outcome(
+          scenario + ": threw",
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          List.of("the scenario threw " + e),
+          List.of());
+    }
+  }
+
   private static boolean printSummary(List<Outcome> outcomes) {
-    String format = "%-20s %8s %8s %6s %10s %13s %5s %6s %8s%n";
+    String format = "%-20s %7s %7s %5s %10s %8s %5s %10s %8s %6s %8s%n";
     System.out.println();
     System.out.printf(
         format,
@@ -59,8 +88,10 @@ public final class ChaosRunner {
         "ran",
         "lost",
         "duplicates",
-        "ran, unacked",
+        "unacked",
         "dead",
+        "bad charge",
+        "refused",
         "kills",
         "seconds");
     boolean failed = false;
@@ -74,11 +105,18 @@ public final class ChaosRunner {
           o.duplicates(),
           o.ranUnacked(),
           o.dead(),
+          o.badCharges(),
+          o.refused(),
           o.kills(),
           String.format("%.1f", o.seconds()));
       failed |= o.failed();
     }
     System.out.println();
+    for (Outcome o : outcomes) {
+      for (String figure : o.figures()) {
+        System.out.println("scenario " + o.scenario() + ": " + figure);
+      }
+    }
     for (Outcome o : outcomes) {
       for (String problem : o.problems()) {
         System.out.println("PROBLEM in scenario " + o.scenario() + ": " + problem);

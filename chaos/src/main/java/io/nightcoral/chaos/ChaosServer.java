@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * at the end. Logs go to stderr.
  *
  * <p>Arguments: database file, results folder, {@code feed} or {@code drain}, round number,
- * children, random seed, a marker added to the children's command line, drain limit in seconds.
+ * children, random seed, a marker added to the children's command line, drain limit in seconds, how
+ * long each job takes in milliseconds.
  */
 public final class ChaosServer {
   /** Adder threads in feed mode, each with at most one add in flight. */
@@ -58,14 +59,24 @@ public final class ChaosServer {
     long seed = Long.parseLong(args[5]);
     String marker = args[6];
     Duration drainLimit = Duration.ofSeconds(Long.parseLong(args[7]));
+    int jobMillis = Integer.parseInt(args[8]);
 
     List<String> jvmOptions = new ArrayList<>(NightCoralBuilder.DEFAULT_WORKER_JVM_OPTIONS);
     jvmOptions.add("-D" + MARKER_PROPERTY + "=" + marker);
     NightCoral<ChaosJob> nc =
         NightCoral.builder(ChaosJob.class)
             .databaseFile(database)
-            .workerConfig(Map.of(ChaosHandler.RESULTS_DIR, results.toString()))
+            .workerConfig(
+                Map.of(
+                    ChaosHandler.RESULTS_DIR,
+                    results.toString(),
+                    ChaosHandler.START_RECORDS,
+                    StartNotes.folderOf(database).toString(),
+                    ChaosHandler.JOB_MILLIS,
+                    jobMillis))
             .workerJvmOptions(jvmOptions)
+            // the marker makes each round's options, so its archive, new: keep them with the run
+            .workerCdsArchive(database.toAbsolutePath().resolveSibling("cds"))
             .build();
     Stats recovered = nc.stats();
     out.printf(

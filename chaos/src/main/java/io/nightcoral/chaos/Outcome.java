@@ -7,14 +7,17 @@ import java.util.List;
  *
  * @param scenario its name
  * @param acked jobs and timers whose {@code add} returned (durable from then on)
- * @param ran distinct keys that ran at least once
- * @param lost acknowledged keys that never ran
- * @param duplicates runs beyond the first, over all keys
+ * @param ran distinct keys with at least one finished run
+ * @param lost acknowledged keys that never finished a run
+ * @param duplicates finished runs beyond the first, over all keys
  * @param ranUnacked keys that ran but whose acknowledgement never reached the runner
  * @param dead jobs set aside as dead
+ * @param badCharges jobs charged an attempt that never started
+ * @param refused adds that failed with an exception (nothing was promised for them)
  * @param kills {@code kill -9}s performed
  * @param seconds wall-clock time of the scenario
- * @param problems anything that fails the run besides lost and dead jobs
+ * @param problems anything that fails the run besides lost, dead and wrongly charged jobs
+ * @param figures the scenario's own figures, printed under the table
  */
 record Outcome(
     String scenario,
@@ -24,11 +27,14 @@ record Outcome(
     long duplicates,
     long ranUnacked,
     long dead,
+    long badCharges,
+    long refused,
     long kills,
     double seconds,
-    List<String> problems) {
+    List<String> problems,
+    List<String> figures) {
 
   boolean failed() {
-    return lost > 0 || dead > 0 || !problems.isEmpty();
+    return lost > 0 || dead > 0 || badCharges > 0 || !problems.isEmpty();
   }
 }

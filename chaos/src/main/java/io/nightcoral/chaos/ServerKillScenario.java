@@ -1,33 +1,44 @@
 package io.nightcoral.chaos;
 
+import io.nightcoral.NightCoralBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Scenario 2: a server JVM is {@code kill -9}ed again and again while it adds jobs and timers, then
- * a last run drains the database; every acknowledged job and timer must have run.
+ * a last run drains the database; every acknowledged job and timer must have run, and no job may
+ * have been charged an attempt that never started (with the default {@code maxAttempts} of 3, such
+ * charges would bury jobs that never ran).
  *
  * <p>Each round starts a {@link ChaosServer} on the same database with 2 to 4 children; once they
- * are up it kills the server after 0.5 to 3 s, waits for it to exit, and checks that none of its
- * children outlives it (they must halt when their stdin closes).
+ * are up it kills the server after 0.5 to 3 s, waits for it to exit, checks that none of its
+ * children outlives it (they must halt when their stdin closes), and reads the children's start
+ * records before the next server charges and clears them.
  */
 final class ServerKillScenario {
   private static final long READY_LIMIT_SECONDS = 60;
   private static final long EXIT_LIMIT_SECONDS = 30;
   private static final long ORPHAN_LIMIT_MILLIS = 5_000;
+  private static final long TRAINER_LIMIT_SECONDS = 70; // the server gives training 60 s
   private static final int MIN_CHILDREN = 2;
   private static final int MAX_CHILDREN = 4;
   private static final int DRAIN_CHILDREN = 4;
   private static final int MIN_UP_MILLIS = 500;
   private static final int MAX_UP_MILLIS = 3_000;
+  private static final Pattern DEAD_LINE =
+      Pattern.compile("DEAD (\\S+) id=(\\d+) attempts=(\\d+) .*");
 
   private final ChaosSettings settings;
   private final Path dir;
@@ -44,9 +55,13 @@ final class ServerKillScenario {
     Files.createDirectories(dir);
     Path database = dir.resolve("s2.db");
     Path results = dir.resolve("ran");
+    Path starts = StartNotes.folderOf(database);
+    List<StartNotes.Note> notes = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     Set<String> acked = new HashSet<>();
     long kills = 0;
+    int trainerRounds = 0;
+    double trainerMax = 0;
     long started = System.nanoTime();
     ChaosRunner.say(
         "s2: %d rounds of a server JVM killed with kill -9 while it adds jobs and timers",
@@ -85,9 +100,17 @@ final class ServerKillScenario {
                 + EXIT_LIMIT_SECONDS
                 + " s");
       }
+      long serverGone = System.nanoTime();
       List<String> acks = server.acks();
       acked.addAll(acks);
       int survivors = awaitOrphansGone(workers, marker);
+      double trainerSeconds = awaitTrainerGone(marker, round, serverGone, problems);
+      if (trainerSeconds > 0) {
+        trainerRounds++;
+        trainerMax = Math.max(trainerMax, trainerSeconds);
+      }
+      // what the children had started when they died, before the next server charges and clears it
+      notes.addAll(StartNotes.readAll(starts));
       if (survivors > 0) {
         problems.add(
             "round "
@@ -104,7 +127,8 @@ final class ServerKillScenario {
         }
       }
       ChaosRunner.say(
-          "s2: round %2d: %d children, killed %4d ms after READY; %5d acks; %s; %d children outlived it",
+          "s2: round %2d: %d children, killed %4d ms after READY; %5d acks; %s; %d children"
+              + " outlived it%s",
           round,
           workers.size(),
           upMillis,
@@ -113,7 +137,10 @@ final class ServerKillScenario {
               .filter(l -> l.startsWith("RECOVERED"))
               .findFirst()
               .orElse("?"),
-          survivors);
+          survivors,
+          trainerSeconds > 0
+              ? String.format("; its class-data training JVM outlived it by %.1f s", trainerSeconds)
+              : "");
     }
 
     ChaosRunner.say(
@@ -128,7 +155,8 @@ final class ServerKillScenario {
                 DRAIN_CHILDREN,
                 "chaos-" + runId + "-drain"),
             dir.resolve("server-drain.log"));
-    long drainDead = 0;
+    Map<Long, Integer> deadAttempts = new HashMap<>();
+    Map<Long, String> deadKeys = new HashMap<>();
     if (!drain.awaitExit(
         READY_LIMIT_SECONDS + settings.s2DrainLimit().toSeconds() + EXIT_LIMIT_SECONDS)) {
       problems.add("the drain server did not finish; killed it");
@@ -139,8 +167,12 @@ final class ServerKillScenario {
     }
     for (String line : drain.otherLines()) {
       ChaosRunner.say("s2: drain: %s", line);
-      if (line.startsWith("DEAD ")) {
-        drainDead++;
+      Matcher m = DEAD_LINE.matcher(line);
+      if (m.matches()) {
+        deadKeys.put(Long.parseLong(m.group(2)), m.group(1));
+        deadAttempts.put(Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)));
+      } else if (line.startsWith("DEAD ")) {
+        problems.add("cannot read the drain server's line: " + line);
       }
     }
     double seconds = WorkerKillScenario.seconds(started);
@@ -149,9 +181,8 @@ final class ServerKillScenario {
     List<String> lost = acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList();
     List<String> unacked = ran.keys().stream().filter(k -> !acked.contains(k)).sorted().toList();
     long ackedTimers = acked.stream().filter(ServerKillScenario::isTimer).count();
-    if (ran.tornLines() > 0) {
-      problems.add(ran.tornLines() + " torn lines in the result files");
-    }
+    problems.addAll(ran.fileProblems());
+    Charges charges = Charges.check(ran, notes, deadAttempts, deadKeys);
     int errors = countLogLines("ERROR");
     if (errors > 0) {
       ChaosRunner.say("s2: %d ERROR lines in the server logs under %s", errors, dir);
@@ -164,10 +195,15 @@ final class ServerKillScenario {
         ran.keys().size(),
         ran.files(),
         lost.size(),
-        drainDead);
+        deadAttempts.size());
     ChaosRunner.say(
-        "s2: %d keys ran more than once (%d extra runs)",
-        ran.keysRunTwiceOrMore(), ran.duplicates());
+        "s2: %d keys ran more than once (%d extra runs); %d handler starts, %d cut short; %d starts"
+            + " noted in the records of killed servers' children",
+        ran.keysRunTwiceOrMore(), ran.duplicates(), ran.starts(), ran.interrupted(), notes.size());
+    ChaosRunner.say(
+        "s2: %d jobs charged an attempt that never started (maxAttempts %d: such a job could go"
+            + " dead without having run)",
+        charges.jobs(), NightCoralBuilder.DEFAULT_MAX_ATTEMPTS);
     ChaosRunner.say(
         "s2: %d ran but were never acked (%d jobs, %d timers): added, then killed before the ACK"
             + " line was written",
@@ -176,6 +212,27 @@ final class ServerKillScenario {
         unacked.stream().filter(ServerKillScenario::isTimer).count());
     ChaosRunner.reportSome("s2: ran, never acked", unacked);
     ChaosRunner.reportSome("s2: lost", lost);
+    ChaosRunner.reportSome("s2: charged without a start", charges.unstarted());
+    List<String> figures = new ArrayList<>();
+    figures.add(
+        String.format(
+            "%d server kills; %d jobs and %d timers acked; %d runs cut short; %d extra runs;"
+                + " %d wrongly charged",
+            kills,
+            acked.size() - ackedTimers,
+            ackedTimers,
+            ran.interrupted(),
+            ran.duplicates(),
+            charges.jobs()));
+    if (trainerRounds > 0) {
+      String note =
+          String.format(
+              "NOTE: in %d rounds the class-data training JVM outlived its killed server, by at"
+                  + " most %.1f s (it ends by itself; no worker child outlived a server)",
+              trainerRounds, trainerMax);
+      ChaosRunner.say("s2: %s", note);
+      figures.add(note);
+    }
     return new Outcome(
         "2: kill -9 server",
         acked.size(),
@@ -183,10 +240,13 @@ final class ServerKillScenario {
         lost.size(),
         ran.duplicates(),
         unacked.size(),
-        drainDead,
+        deadAttempts.size(),
+        charges.jobs(),
+        0,
         kills,
         seconds,
-        problems);
+        problems,
+        figures);
   }
 
   private List<String> args(
@@ -199,7 +259,8 @@ final class ServerKillScenario {
         Integer.toString(children),
         Long.toString(random.nextLong()),
         marker,
-        Long.toString(settings.s2DrainLimit().toSeconds()));
+        Long.toString(settings.s2DrainLimit().toSeconds()),
+        Integer.toString(settings.s2JobMillis()));
   }
 
   private static boolean isTimer(String key) {
@@ -224,14 +285,56 @@ final class ServerKillScenario {
   }
 
   private static List<ProcessHandle> alive(List<ProcessHandle> seen, String marker) {
-    String tag = "-D" + ChaosServer.MARKER_PROPERTY + "=" + marker + " ";
     Set<ProcessHandle> alive = new HashSet<>();
     seen.stream().filter(ProcessHandle::isAlive).forEach(alive::add);
-    ProcessHandle.allProcesses()
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().map(c -> c.contains(tag)).orElse(false))
-        .forEach(alive::add);
+    marked(marker).filter(ChildKiller::isWorker).forEach(alive::add);
     return new ArrayList<>(alive);
+  }
+
+  /** Live processes whose command line carries {@code marker}. */
+  private static Stream<ProcessHandle> marked(String marker) {
+    String tag = "-D" + ChaosServer.MARKER_PROPERTY + "=" + marker + " ";
+    return ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().map(c -> c.contains(tag)).orElse(false));
+  }
+
+  /**
+   * Waits for the class-data training JVM of the killed server, if one is running: it is not a
+   * worker child (it reads no stdin and runs no handler) and ends when its short training run does.
+   * Returns how many seconds it outlived the server, which exited at {@code serverGone} (0 if there
+   * was none); one still alive {@link #TRAINER_LIMIT_SECONDS} after that is killed and is a
+   * problem.
+   */
+  private static double awaitTrainerGone(
+      String marker, int round, long serverGone, List<String> problems)
+      throws InterruptedException {
+    long deadline = serverGone + TimeUnit.SECONDS.toNanos(TRAINER_LIMIT_SECONDS);
+    List<ProcessHandle> trainers = marked(marker).filter(ServerKillScenario::isTrainer).toList();
+    if (trainers.isEmpty()) {
+      return 0;
+    }
+    while (trainers.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    List<ProcessHandle> left = trainers.stream().filter(ProcessHandle::isAlive).toList();
+    if (!left.isEmpty()) {
+      left.forEach(ProcessHandle::destroyForcibly);
+      problems.add(
+          "round "
+              + round
+              + ": the class-data training JVM was still alive "
+              + TRAINER_LIMIT_SECONDS
+              + " s after its server was killed");
+    }
+    return (System.nanoTime() - serverGone) / 1e9;
+  }
+
+  private static boolean isTrainer(ProcessHandle p) {
+    return p.info()
+        .commandLine()
+        .map(c -> c.contains(ChildKiller.WORKER_MAIN) && c.endsWith("--train"))
+        .orElse(false);
   }
 
   private int countLogLines(String level) throws IOException {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,16 +20,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
- * Scenario 1: many jobs through a few children while, every kill period, a random worker child is
- * {@code kill -9}ed (which children may be picked: see {@link ChildKiller}); every job must run at
- * least once, none may go dead, and no child may outlive {@code close()}.
+ * Scenario 1: jobs that take a few milliseconds flow through a few children while, every kill
+ * period, a random worker child is {@code kill -9}ed (which children may be picked: see {@link
+ * ChildKiller}), until the killer has killed {@code chaos.s1.kills} children; then the adding and
+ * the killing stop and the queue drains. Every job must run at least once, none may go dead, no job
+ * may be charged an attempt that never started, and no child may outlive {@code close()}.
  *
- * <p>Half the jobs are stored with {@code addAll} in batches of random size on one thread, the
- * other half with {@code add} from {@link #SINGLE_ADDERS} threads, all while the killing goes on.
+ * <p>One thread stores jobs with {@code addAll} in batches of random size, {@link #SINGLE_ADDERS}
+ * others with {@code add}; they pause while {@code chaos.s1.backlog} jobs are queued.
  */
 final class WorkerKillScenario {
   static final int MAX_ATTEMPTS = 50;
@@ -40,11 +44,12 @@ final class WorkerKillScenario {
   private static final int MAX_BATCH = 500;
   private static final long CLOSE_EXIT_MILLIS = 5_000;
   private static final Duration FULL_POOL_LIMIT = Duration.ofSeconds(60);
+  private static final Duration KILL_PHASE_SLACK = Duration.ofSeconds(60);
 
   private final ChaosSettings settings;
   private final Path dir;
   private final Random random;
-  private long earlyIdles;
+  private final AtomicLong earlyIdles = new AtomicLong();
 
   WorkerKillScenario(ChaosSettings settings, Path dir) {
     this.settings = settings;
@@ -53,8 +58,9 @@ final class WorkerKillScenario {
   }
 
   Outcome run() throws Exception {
+    Path database = dir.resolve("s1.db");
+    Path starts = StartNotes.folderOf(database);
     Path results = dir.resolve("ran");
-    int jobs = settings.s1Jobs();
     List<String> problems = new ArrayList<>();
     Map<WorkerPoolError.Kind, AtomicLong> events = new EnumMap<>(WorkerPoolError.Kind.class);
     for (WorkerPoolError.Kind kind : WorkerPoolError.Kind.values()) {
@@ -62,6 +68,7 @@ final class WorkerKillScenario {
     }
     AtomicLong interrupted = new AtomicLong();
     Set<String> acked = ConcurrentHashMap.newKeySet();
+    Set<StartNotes.Note> notes = ConcurrentHashMap.newKeySet();
     List<DeadJob<ChaosJob>> dead;
     Stats end;
     ChildKiller killer;
@@ -69,17 +76,33 @@ final class WorkerKillScenario {
     double addSeconds;
     double seconds;
     boolean done;
+    // the kill phase is bounded: twice the time the kills take at one per period, and a minute
+    Duration killLimit =
+        settings.s1KillEvery().multipliedBy(2L * settings.s1Kills()).plus(KILL_PHASE_SLACK);
     ChaosRunner.say(
-        "s1: %d jobs, %d children; every %d ms, kill -9 of a random %s child unless only %d are",
-        jobs,
+        "s1: jobs of %d ms through %d children; every %d ms, kill -9 of a random worker child"
+            + " (%s; nobody while %d or fewer are candidates); adding stops after %d kills",
+        settings.s1JobMillis(),
         settings.s1Children(),
         settings.s1KillEvery().toMillis(),
-        settings.s1OnlyUp() ? "up (ran a job)" : "live (up or starting)",
-        settings.s1Spare());
+        switch (settings.s1Victims()) {
+          case ANY -> "any live one, up or starting";
+          case UP -> "only ones that ran a job";
+          case MIXED -> "any live one but the one that has been starting the longest";
+        },
+        settings.s1Spare(),
+        settings.s1Kills());
     try (NightCoral<ChaosJob> nc =
         NightCoral.builder(ChaosJob.class)
-            .databaseFile(dir.resolve("s1.db"))
-            .workerConfig(Map.of(ChaosHandler.RESULTS_DIR, results.toString()))
+            .databaseFile(database)
+            .workerConfig(
+                Map.of(
+                    ChaosHandler.RESULTS_DIR,
+                    results.toString(),
+                    ChaosHandler.START_RECORDS,
+                    starts.toString(),
+                    ChaosHandler.JOB_MILLIS,
+                    settings.s1JobMillis()))
             .maxAttempts(MAX_ATTEMPTS)
             .retryBackoff(RETRY_FIRST, RETRY_MAX)
             .workerDeathThreshold(DEATH_THRESHOLD)
@@ -89,6 +112,12 @@ final class WorkerKillScenario {
                   events.get(e.kind()).incrementAndGet();
                   if (e.kind() != WorkerPoolError.Kind.JOB_DEAD && e.jobId().isPresent()) {
                     interrupted.incrementAndGet();
+                  }
+                  if ((e.kind() == WorkerPoolError.Kind.WORKER_DIED
+                          || e.kind() == WorkerPoolError.Kind.WORKER_KILLED)
+                      && e.workerId() > 0) {
+                    // what the dead child had started, before a replacement takes its slot
+                    StartNotes.read(StartNotes.slot(starts, e.workerId())).ifPresent(notes::add);
                   }
                 })
             .build()) {
@@ -102,16 +131,33 @@ final class WorkerKillScenario {
               settings.s1KillEvery().toMillis(),
               new Random(random.nextLong()),
               results,
-              settings.s1OnlyUp(),
-              settings.s1Spare());
+              settings.s1Victims(),
+              settings.s1Spare(),
+              starts,
+              notes);
       ScheduledExecutorService status = statusPrinter(nc, killer, started);
       try {
-        store(nc, jobs, acked, problems);
+        long deadline = started + killLimit.toNanos();
+        BooleanSupplier more =
+            () -> killer.kills() < settings.s1Kills() && System.nanoTime() < deadline;
+        store(nc, more, acked, problems);
+        killer.stop();
         addSeconds = seconds(started);
+        if (killer.kills() < settings.s1Kills()) {
+          problems.add(
+              "only "
+                  + killer.kills()
+                  + " kills within "
+                  + killLimit.toSeconds()
+                  + " s, fewer than the "
+                  + settings.s1Kills()
+                  + " asked for");
+        }
         ChaosRunner.say(
-            "s1: %d jobs stored in %.1f s; waiting for the queue to empty",
-            acked.size(), addSeconds);
-        done = awaitEmpty(nc, settings.s1Limit());
+            "s1: %d jobs stored in %.1f s, %d kills; the killing stopped, waiting for the queue to"
+                + " empty",
+            acked.size(), addSeconds, killer.kills());
+        done = Waits.awaitEmpty(nc, settings.s1Limit(), earlyIdles);
         seconds = seconds(started);
       } finally {
         killer.stop();
@@ -126,9 +172,9 @@ final class WorkerKillScenario {
       }
       dead = nc.deadJobs();
       end = nc.stats();
-      // close() leaves alone a child that is still starting (see RELIABILITY.md), so let the
-      // replacements of the last kills come up first
-      if (!awaitWorkers(nc, settings.s1Children(), FULL_POOL_LIMIT)) {
+      notes.addAll(StartNotes.readAll(starts)); // before close() clears them
+      // let the replacements of the last kills come up, so that close() meets a full pool
+      if (!Waits.awaitWorkers(nc, settings.s1Children(), FULL_POOL_LIMIT)) {
         problems.add(
             "the pool did not get back to "
                 + settings.s1Children()
@@ -138,7 +184,7 @@ final class WorkerKillScenario {
                 + nc.stats());
       }
     }
-    int survivors = awaitNoWorkers(CLOSE_EXIT_MILLIS);
+    int survivors = Waits.awaitNoWorkers(CLOSE_EXIT_MILLIS);
     if (survivors > 0) {
       problems.add(
           survivors + " worker children still alive " + CLOSE_EXIT_MILLIS + " ms after close()");
@@ -148,36 +194,58 @@ final class WorkerKillScenario {
     }
 
     RanJobs ran = RanJobs.read(results);
-    long lost = acked.stream().filter(k -> ran.runs(k) == 0).count();
+    List<String> notRun = acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList();
+    // if the queue did not empty, jobs still stored are late, not lost
+    long stillStored = done ? 0 : end.queued() + end.running() + end.timers();
+    long lost = Math.max(0, notRun.size() - stillStored);
     long unacked = ran.keys().stream().filter(k -> !acked.contains(k)).count();
-    if (ran.tornLines() > 0) {
-      problems.add(ran.tornLines() + " torn lines in the result files");
+    problems.addAll(ran.fileProblems());
+    Map<Long, Integer> deadAttempts = new HashMap<>();
+    Map<Long, String> deadKeys = new HashMap<>();
+    for (DeadJob<ChaosJob> d : dead) {
+      deadAttempts.put(d.id(), d.attempts());
+      deadKeys.put(d.id(), d.job() == null ? d.payload() : d.job().key());
     }
+    Charges charges = Charges.check(ran, notes, deadAttempts, deadKeys);
+    long deaths =
+        events.get(WorkerPoolError.Kind.WORKER_DIED).get()
+            + events.get(WorkerPoolError.Kind.WORKER_KILLED).get();
     ChaosRunner.say(
         "s1: queue empty after %.1f s (adding took %.1f s); end stats: %s",
         seconds, addSeconds, end);
     ChaosRunner.say(
         "s1: %d kills (%d ticks killed nobody); pool saw %d deaths, %d of them while a job ran;"
             + " %d result files",
-        killer.kills(),
-        killer.idleTicks(),
-        events.get(WorkerPoolError.Kind.WORKER_DIED).get()
-            + events.get(WorkerPoolError.Kind.WORKER_KILLED).get(),
-        interrupted.get(),
-        ran.files());
+        killer.kills(), killer.idleTicks(), deaths, interrupted.get(), ran.files());
+    ChaosRunner.say(
+        "s1: %d handler starts, %d cut short by a kill; %d starts read from the records of dead"
+            + " children",
+        ran.starts(), ran.interrupted(), notes.size());
     ChaosRunner.say(
         "s1: idle() completed %d times while failed jobs still waited out their backoff",
-        earlyIdles);
+        earlyIdles.get());
     ChaosRunner.say(
-        "s1: %d keys ran more than once (%d extra runs); %d lost; %d dead",
-        ran.keysRunTwiceOrMore(), ran.duplicates(), lost, dead.size());
+        "s1: %d keys ran more than once (%d extra runs); %d lost; %d dead; %d jobs charged an"
+            + " attempt that never started",
+        ran.keysRunTwiceOrMore(), ran.duplicates(), lost, dead.size(), charges.jobs());
     for (DeadJob<ChaosJob> d : dead.subList(0, Math.min(5, dead.size()))) {
       ChaosRunner.say(
           "s1: dead job %d %s after %d attempts: %s",
-          d.id(), d.job().key(), d.attempts(), firstLine(d.lastError()));
+          d.id(), deadKeys.get(d.id()), d.attempts(), firstLine(d.lastError()));
     }
-    ChaosRunner.reportSome(
-        "s1: lost", acked.stream().filter(k -> ran.runs(k) == 0).sorted().toList());
+    ChaosRunner.reportSome(done ? "s1: lost" : "s1: not run (some still stored)", notRun);
+    ChaosRunner.reportSome("s1: charged without a start", charges.unstarted());
+    List<String> figures =
+        List.of(
+            String.format(
+                "%d children killed, %d of them while a job ran; %d jobs; %d runs cut short;"
+                    + " %d extra runs; %d wrongly charged",
+                killer.kills(),
+                interrupted.get(),
+                acked.size(),
+                ran.interrupted(),
+                ran.duplicates(),
+                charges.jobs()));
     return new Outcome(
         "1: kill -9 workers",
         acked.size(),
@@ -186,42 +254,48 @@ final class WorkerKillScenario {
         ran.duplicates(),
         unacked,
         dead.size(),
+        charges.jobs(),
+        0,
         killer.kills(),
         seconds,
-        problems);
+        problems,
+        figures);
   }
 
-  /** Stores keys s1-0 .. s1-(jobs-1): the first half with addAll, the second half with add. */
-  private void store(NightCoral<ChaosJob> nc, int jobs, Set<String> acked, List<String> problems)
+  /**
+   * Stores keys s1-0, s1-1, ... while {@code more} says so and the backlog allows: one thread with
+   * addAll, the others with add.
+   */
+  private void store(
+      NightCoral<ChaosJob> nc, BooleanSupplier more, Set<String> acked, List<String> problems)
       throws InterruptedException {
     ExecutorService adders = Executors.newFixedThreadPool(1 + SINGLE_ADDERS);
     List<Future<?>> work = new ArrayList<>();
-    int half = jobs / 2;
+    AtomicInteger next = new AtomicInteger();
     Random batches = new Random(random.nextLong());
     work.add(
         adders.submit(
             () -> {
-              int next = 0;
-              while (next < half) {
-                int size = Math.min(half - next, 1 + batches.nextInt(MAX_BATCH));
+              while (awaitRoom(nc, more)) {
+                int size = 1 + batches.nextInt(MAX_BATCH);
+                int first = next.getAndAdd(size);
                 List<ChaosJob> batch = new ArrayList<>(size);
-                for (int i = next; i < next + size; i++) {
+                for (int i = first; i < first + size; i++) {
                   batch.add(new ChaosJob(key(i)));
                 }
                 nc.addAll(batch);
                 batch.forEach(j -> acked.add(j.key()));
-                next += size;
               }
               return null;
             }));
     for (int t = 0; t < SINGLE_ADDERS; t++) {
-      int first = half + t;
       work.add(
           adders.submit(
               () -> {
-                for (int i = first; i < jobs; i += SINGLE_ADDERS) {
-                  nc.add(new ChaosJob(key(i)));
-                  acked.add(key(i));
+                while (awaitRoom(nc, more)) {
+                  String key = key(next.getAndIncrement());
+                  nc.add(new ChaosJob(key));
+                  acked.add(key);
                 }
                 return null;
               }));
@@ -236,62 +310,19 @@ final class WorkerKillScenario {
     }
   }
 
-  /** Waits until the pool has {@code count} workers up; false on timeout. */
-  private static boolean awaitWorkers(NightCoral<?> nc, int count, Duration limit)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (nc.stats().workers() < count) {
-      if (System.nanoTime() > deadline) {
-        return false;
+  /** Waits while the backlog is full; false once {@code more} says to stop adding. */
+  private boolean awaitRoom(NightCoral<?> nc, BooleanSupplier more) throws InterruptedException {
+    while (more.getAsBoolean()) {
+      if (nc.stats().queued() < settings.s1Backlog()) {
+        return true;
       }
-      TimeUnit.MILLISECONDS.sleep(20);
+      TimeUnit.MILLISECONDS.sleep(10);
     }
-    return true;
-  }
-
-  /**
-   * Waits until this JVM has no worker child left; returns how many are left after {@code millis}.
-   */
-  private static int awaitNoWorkers(long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    List<ProcessHandle> left = ChildKiller.liveWorkers(ProcessHandle.current());
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(20);
-      left = ChildKiller.liveWorkers(ProcessHandle.current());
-    }
-    return left.size();
+    return false;
   }
 
   private static String key(int i) {
     return "s1-" + i;
-  }
-
-  /**
-   * Waits until nothing is queued, running or waiting out a retry backoff; false on timeout. Counts
-   * in {@link #earlyIdles} the times {@code idle()} completed while retries still waited.
-   */
-  private boolean awaitEmpty(NightCoral<?> nc, Duration limit) throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (true) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      try {
-        // idle() does not wait for failed jobs waiting out their backoff; they count as timers
-        nc.idle().get(left, TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        return false;
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("idle() failed", e.getCause());
-      }
-      Stats s = nc.stats();
-      if (s.queued() == 0 && s.running() == 0 && s.timers() == 0) {
-        return true;
-      }
-      earlyIdles++;
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
   }
 
   private static ScheduledExecutorService statusPrinter(
@@ -307,8 +338,8 @@ final class WorkerKillScenario {
         () ->
             ChaosRunner.say(
                 "s1: %5.1f s, %d kills, %s", seconds(started), killer.kills(), nc.stats()),
-        5,
-        5,
+        10,
+        10,
         TimeUnit.SECONDS);
     return status;
   }

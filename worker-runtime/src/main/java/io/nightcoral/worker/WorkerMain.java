@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -21,6 +22,24 @@ public final class WorkerMain {
 
   private WorkerMain() {}
 
+  private static void haltWhenStdinCloses() {
+    Thread watcher =
+        new Thread(
+            () -> {
+              try {
+                while (System.in.read() >= 0) {
+                  // nothing is sent to a training run
+                }
+              } catch (IOException e) {
+                // the pipe broke: the coordinator is gone
+              }
+              Runtime.getRuntime().halt(Halt.FAILED);
+            },
+            "nightcoral-training-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
   /**
    * Runs the child until the coordinator sends Shutdown or closes stdin, then kills the processes
    * it started and halts the JVM (a handler's {@code System.exit} kills them too); the real stdout
@@ -29,6 +48,7 @@ public final class WorkerMain {
    */
   public static void main(String[] args) throws Exception {
     if (args.length == 1 && args[0].equals("--train")) {
+      haltWhenStdinCloses(); // the coordinator died: write no archive, leave nothing behind
       Training.run(); // a run that only loads classes, for a class-data-sharing archive
       return;
     }

@@ -687,10 +687,22 @@ public final class SqliteJobStore implements JobStore {
     started.setLength(0);
     try {
       db.rollback();
-    } catch (SQLException ignored) {
-      // a failed rollback leaves SQLite to roll back on its own
+    } catch (SQLException e) {
+      // SQLite already rolled back on its own (a full disk or an I/O error at commit does that):
+      // the driver's ROLLBACK failed, and it then skipped its BEGIN, which would leave every
+      // later statement committing alone and every commit failing. Begin the next one here.
+      begin();
     }
     reprepare();
+  }
+
+  /** Opens a transaction after a failed rollback; if one is still open, it stays as it is. */
+  private void begin() {
+    try (Statement st = db.createStatement()) {
+      st.execute("BEGIN");
+    } catch (SQLException stillOpen) {
+      // the rollback failed with the transaction still open: the next rollback ends it
+    }
   }
 
   /** Prepares the statements afresh: the driver closes one whose execution failed. */
