@@ -48,6 +48,7 @@ public final class SqliteJobStore implements JobStore {
   private PreparedStatement delete;
   private PreparedStatement charge;
   private Savepoint savepoint;
+  private Checkpointer checkpointer; // null for an in-memory database
   private PreparedStatement retryLater;
   private PreparedStatement loadDue;
   private PreparedStatement findByKey;
@@ -124,9 +125,14 @@ public final class SqliteJobStore implements JobStore {
         db.setAutoCommit(true); // the journal mode changes only outside a transaction
         try (Statement st = db.createStatement()) {
           st.execute("PRAGMA journal_mode = WAL");
+          st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.BACKSTOP_PAGES);
         }
         db.setAutoCommit(false);
-        return new SqliteJobStore(name, db);
+        SqliteJobStore store = new SqliteJobStore(name, db);
+        if (!file.equals(":memory:")) {
+          store.checkpointer = Checkpointer.start(file, name);
+        }
+        return store;
       } catch (SQLException | RuntimeException e) {
         db.close();
         throw e;
@@ -674,6 +680,9 @@ public final class SqliteJobStore implements JobStore {
   @Override
   public void commit() throws SQLException {
     db.commit();
+    if (checkpointer != null) {
+      checkpointer.nudge();
+    }
   }
 
   /**
@@ -724,6 +733,9 @@ public final class SqliteJobStore implements JobStore {
   /** Closes the connection (uncommitted work is rolled back). */
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     try {
       db.close();
     } catch (SQLException ignored) {
