@@ -240,7 +240,8 @@ public final class NightCoral<J> implements AutoCloseable {
             settings.workerDeathThreshold(),
             settings.workerDeathDuration(),
             startRecords == null ? id -> "" : id -> startRecords.forWorker(id).toString());
-    return new ProcessPool(poolSettings, queue, this::localHandler, metrics::ping);
+    return new ProcessPool(
+        poolSettings, settings.poolTimer().get(), queue, this::localHandler, metrics::ping);
   }
 
   /** Runs the builder's localHandler on a posted job's text: the text to store, or null. */

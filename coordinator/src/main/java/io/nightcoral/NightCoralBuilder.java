@@ -3,6 +3,8 @@ package io.nightcoral;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nightcoral.internal.pool.ChildCommand;
+import io.nightcoral.internal.pool.PoolTimer;
+import io.nightcoral.internal.pool.PoolTimerThread;
 import io.nightcoral.worker.JobMappers;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Configures a {@link NightCoral}; every option has a default except {@link #databaseFile}. A bad
@@ -93,6 +96,7 @@ public final class NightCoralBuilder<J> {
   private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private Clock clock = Clock.systemUTC();
   private LongSupplier ticker = System::nanoTime;
+  private Supplier<PoolTimer> poolTimer = PoolTimerThread::new;
   private Synchronous synchronous = Synchronous.FULL;
   private Object meterRegistry;
   private int workerPrefetch = DEFAULT_WORKER_PREFETCH;
@@ -337,6 +341,16 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
+   * Where each pool of children gets the timer for its pings, ping timeouts, job deadlines and
+   * restart delays (default: a thread on the JVM's clock); tests pass a timer they move by hand.
+   * Package-private on purpose.
+   */
+  NightCoralBuilder<J> poolTimer(Supplier<PoolTimer> timers) {
+    this.poolTimer = Objects.requireNonNull(timers, "poolTimer");
+    return this;
+  }
+
+  /**
    * Opens (or creates) the database, recovers the jobs an earlier run left, and returns the
    * instance; no worker runs until {@link NightCoral#launch}.
    */
@@ -373,6 +387,7 @@ public final class NightCoralBuilder<J> {
             closeTimeout,
             clock,
             ticker,
+            poolTimer,
             meterRegistry,
             workerPrefetch));
   }

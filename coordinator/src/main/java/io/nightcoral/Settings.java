@@ -1,6 +1,7 @@
 package io.nightcoral;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nightcoral.internal.pool.PoolTimer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The configuration of one NightCoral, frozen by {@link NightCoralBuilder#build()}: immutable, so
@@ -40,6 +42,7 @@ record Settings<J>(
     Duration closeTimeout,
     Clock clock,
     LongSupplier ticker,
+    Supplier<PoolTimer> poolTimer,
     Object meterRegistry,
     int workerPrefetch) {
 

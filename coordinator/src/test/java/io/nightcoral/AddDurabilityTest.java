@@ -3,13 +3,9 @@ package io.nightcoral;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,25 +45,14 @@ class AddDurabilityTest {
   @Test
   void everyAcknowledgedAddSurvivesAKillRightAfter() throws Exception {
     Path db = dir.resolve("durable.db");
-    Process adder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Adder.class.getName(),
-                db.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
     List<Long> acknowledged = new ArrayList<>();
-    try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(adder.getInputStream(), StandardCharsets.UTF_8))) {
+    try (Jvm adder = Jvm.start(Adder.class, db.toString())) {
       String line;
-      while (acknowledged.size() < 2_000 && (line = out.readLine()) != null) {
+      while (acknowledged.size() < 2_000 && (line = adder.nextLine()) != null) {
         acknowledged.add(Long.parseLong(line.trim()));
       }
-      adder.destroyForcibly(); // kill -9 while adds are in flight
+      adder.kill(); // kill -9 while adds are in flight
     }
-    assertTrue(adder.waitFor(30, TimeUnit.SECONDS));
     assertEquals(2_000, acknowledged.size());
     try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(db).build()) {
       assertTrue(nc.stats().queued() >= acknowledged.size());

@@ -10,33 +10,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * User code (reply and idle() dependents, notifyError) runs on NightCoral's callback threads, never
  * on the queue's: it may call NightCoral, close it, throw, block, or leave its interrupt flag set.
  */
+@ExtendWith(NoChildOutlivesTest.class)
 class CallbackTest {
   @TempDir Path dir;
 
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
-
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve("callbacks.db"))
-        .workerConfig(Map.of("dir", dir.toString()))
-        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
+    return HandlerDir.builder(dir, "callbacks.db");
   }
 
   /**
@@ -44,7 +36,7 @@ class CallbackTest {
    * that the dependents run where the futures complete, not on the test's thread.
    */
   private void openGate() throws Exception {
-    Files.writeString(dir.resolve("gate"), "");
+    HandlerDir.openGate(dir);
   }
 
   @Test

@@ -8,18 +8,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Where the children's class-data archive may come from, seen on a running child. */
+@ExtendWith(NoChildOutlivesTest.class)
 class CdsArchiveFolderTest {
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    Await.await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   @Test
   void workerCdsArchiveNullStartsChildrenWithoutAnArchive() throws Exception {
@@ -40,7 +36,7 @@ class CdsArchiveFolderTest {
     try (NightCoral<TestJob> nc = builder.databaseFile(dir.resolve("cds.db")).build()) {
       nc.launch(TestHandler.class, 1);
       Await.get(nc.addQuery(new TestJob("square", 3)).reply());
-      List<ProcessHandle> children = ChildProcessTest.liveChildren();
+      List<ProcessHandle> children = Children.live();
       assertFalse(children.isEmpty());
       for (ProcessHandle child : children) {
         List<String> arguments = Arrays.asList(child.info().arguments().orElseThrow());

@@ -16,34 +16,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A child's death is noticed once on every path, even while a grandchild holds its pipes, and no
  * grandchild outlives it.
  */
+@ExtendWith(NoChildOutlivesTest.class)
 class ChildDeathTest {
   @TempDir Path dir;
 
+  private final ManualPoolTimer timer = new ManualPoolTimer();
+
   @AfterEach
-  void noChildOrGrandchildOutlivesItsTest() throws Exception {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
+  void noGrandchildOutlivesItsTest() throws Exception {
     for (long pid : grandchildren()) {
       await().until(() -> gone(pid));
     }
   }
 
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve("death.db"))
-        .workerConfig(Map.of("dir", dir.toString()));
+    return HandlerDir.builder(dir, "death.db");
   }
 
   @Test
@@ -65,16 +64,21 @@ class ChildDeathTest {
   @Test
   void aChildKilledFromOutsideTakesTheGrandchildItHadAtTheLastPing() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Duration frequency = Duration.ofSeconds(1);
     try (NightCoral<TestJob> nc =
-        builder().maxAttempts(1).pingFrequency(Duration.ofMillis(100)).metrics(registry).build()) {
+        builder()
+            .maxAttempts(1)
+            .pingFrequency(frequency)
+            .poolTimer(() -> timer)
+            .metrics(registry)
+            .build()) {
       nc.launch(TestHandler.class, 1);
       long job = nc.add(new TestJob("spawn-inherit", 2)).id();
       await().until(() -> !grandchildren().isEmpty());
       long grandchild = grandchildren().get(0);
-      // pings to one child go one at a time: the third pong from now answers a ping sent after now
-      long pongs = pongs(registry);
-      await().until(() -> pongs(registry) >= pongs + 3);
-      ProcessHandle child = ChildProcessTest.workerChildren().get(0);
+      timer.advance(frequency); // a ping, sent once the grandchild runs
+      await().until(() -> pongs(registry) == 1);
+      ProcessHandle child = Children.workers().get(0);
       child.destroyForcibly();
       await().until(() -> nc.stats().dead() == 1);
       DeadJob<TestJob> dead = nc.deadJobs().get(0);
@@ -221,25 +225,11 @@ class ChildDeathTest {
   }
 
   private long setupPid(int workerId) throws Exception {
-    String prefix = "setup-" + workerId + "-";
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith(prefix))
-          .map(n -> Long.parseLong(n.substring(prefix.length())))
-          .findFirst()
-          .orElseThrow();
-    }
+    return HandlerDir.pids(dir, "setup-" + workerId + "-").get(0);
   }
 
   private List<Long> grandchildren() throws Exception {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("grandchild-"))
-          .map(n -> Long.parseLong(n.substring("grandchild-".length())))
-          .toList();
-    }
+    return HandlerDir.pids(dir, "grandchild-");
   }
 
   private static boolean gone(long pid) {

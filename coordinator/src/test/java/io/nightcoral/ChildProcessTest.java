@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,44 +14,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pool against real child JVMs. */
+@ExtendWith(NoChildOutlivesTest.class)
 class ChildProcessTest {
+  /** The job timeout of the tests that have one; it passes only when the test moves the timer. */
+  private static final Duration JOB_TIMEOUT = Duration.ofSeconds(1);
+
   @TempDir Path dir;
 
-  /**
-   * Worker children of this JVM still alive (the class-data training run, when there is one,
-   * included).
-   */
-  static List<ProcessHandle> liveChildren() {
-    try (Stream<ProcessHandle> all = ProcessHandle.current().descendants()) {
-      return all.filter(
-              p -> p.info().commandLine().orElse("").contains("io.nightcoral.worker.WorkerMain"))
-          .toList();
-    }
-  }
-
-  /** Worker children of this JVM that run jobs (not the class-data training run). */
-  static List<ProcessHandle> workerChildren() {
-    return liveChildren().stream()
-        .filter(p -> !p.info().commandLine().orElse("").endsWith("--train"))
-        .toList();
-  }
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> liveChildren().isEmpty());
-  }
+  private final ManualPoolTimer timer = new ManualPoolTimer();
 
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve("pool.db"))
-        .workerConfig(Map.of("redisPassword", "welcome", "dir", dir.toString()))
-        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
+    return HandlerDir.builder(dir, "pool.db")
+        .workerConfig(Map.of("redisPassword", "welcome", "dir", dir.toString()));
   }
 
   @Test
@@ -60,7 +38,7 @@ class ChildProcessTest {
     try (NightCoral<TestJob> nc = builder().build()) {
       nc.launch(TestHandler.class, 5);
       assertEquals(5, nc.stats().workers());
-      assertEquals(5, workerChildren().size());
+      assertEquals(5, Children.workers().size());
       for (int i = 0; i < 10; i++) {
         nc.add(new TestJob("count", i));
       }
@@ -84,7 +62,7 @@ class ChildProcessTest {
       nc.launch(TestHandler.class, 3);
       QueuedQueryJob<TestJob> busy = nc.addQuery(new TestJob("busy", 1_000));
       await().until(() -> busyPids().size() == 1);
-      long victim = busyPids().iterator().next();
+      long victim = busyPids().get(0);
       for (int i = 0; i < 20; i++) {
         nc.add(new TestJob("count", i));
       }
@@ -121,7 +99,7 @@ class ChildProcessTest {
       }
       await().until(() -> busyPids().size() == 1 && nc.stats().running() == 1);
       assertEquals(3, nc.stats().queued(), "jobs sent ahead are queued, not running");
-      ProcessHandle.of(busyPids().iterator().next()).orElseThrow().destroyForcibly();
+      ProcessHandle.of(busyPids().get(0)).orElseThrow().destroyForcibly();
       await().until(() -> nc.stats().retired() == 3);
       assertEquals(List.of(busy), nc.deadJobs().stream().map(DeadJob::id).toList());
     }
@@ -146,41 +124,43 @@ class ChildProcessTest {
 
   @Test
   void aJobsDeadlineStartsWhenItRunsNotWhileItWaitsInTheChild() throws Exception {
+    Duration almost = JOB_TIMEOUT.minusMillis(1);
     try (NightCoral<TestJob> nc =
-        builder().maxAttempts(1).workerPrefetch(4).jobTimeout(Duration.ofMillis(1_500)).build()) {
+        builder()
+            .maxAttempts(1)
+            .workerPrefetch(4)
+            .jobTimeout(JOB_TIMEOUT)
+            .poolTimer(() -> timer)
+            .build()) {
       nc.launch(TestHandler.class, 1);
-      for (int i = 0; i < 3; i++) {
-        nc.add(new TestJob("busy", 700));
-      }
-      Await.get(nc.idle());
-      assertEquals(3, nc.stats().retired());
-      assertEquals(0, nc.stats().dead());
-      assertEquals(0, nc.stats().died());
+      List<QueuedJob> both = nc.addAll(List.of(new TestJob("gate", 1), new TestJob("hang", 2)));
+      await().until(() -> nc.stats().running() == 1); // the gate runs; the hang waits behind it
+      timer.advance(almost);
+      HandlerDir.openGate(dir);
+      await().until(() -> nc.stats().retired() == 1 && nc.stats().running() == 1);
+      timer.advance(almost); // the hang has waited longer than the timeout, but run for less
+      assertEquals(List.of(Duration.ofMillis(1)), timer.dueIn(), "the hang's deadline");
+      timer.advance(Duration.ofMillis(1));
+      await().until(() -> nc.stats().dead() == 1);
+      DeadJob<TestJob> dead = nc.deadJobs().get(0);
+      assertEquals(both.get(1).id(), dead.id());
+      assertTrue(dead.lastError().contains("job timeout"), dead.lastError());
+      assertEquals(1, nc.stats().retired(), "the gate finished in time");
     }
   }
 
-  private Set<Long> busyPids() throws Exception {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("busy-"))
-          .map(n -> Long.parseLong(n.substring(5)))
-          .collect(Collectors.toSet());
-    }
+  /** The children that ran a "busy" job. */
+  private List<Long> busyPids() throws Exception {
+    return HandlerDir.pids(dir, "busy-");
   }
 
   @Test
   void misbehavingHandlersCostOnlyTheirChild() throws Exception {
     List<WorkerPoolError> errors = new CopyOnWriteArrayList<>();
-    try (NightCoral<TestJob> nc =
-        builder()
-            .maxAttempts(2)
-            .jobTimeout(Duration.ofSeconds(2))
-            .notifyError(errors::add)
-            .build()) {
+    try (NightCoral<TestJob> nc = builder().maxAttempts(2).notifyError(errors::add).build()) {
       nc.launch(TestHandler.class, 3);
       List<Long> poison = new ArrayList<>();
-      for (String task : List.of("crash", "exit", "garbage", "hang")) {
+      for (String task : List.of("crash", "exit", "garbage")) {
         poison.add(nc.add(new TestJob(task, 0)).id());
       }
       QueuedQueryJob<TestJob> printed = nc.addQuery(new TestJob("print", 5));
@@ -192,7 +172,7 @@ class ChildProcessTest {
       Exception failure = assertThrows(Exception.class, () -> Await.get(thrown.reply()));
       JobFailedException failed = (JobFailedException) failure.getCause();
       assertEquals("thrown on purpose 6", failed.errorMessage());
-      await().until(() -> nc.stats().dead() == 5);
+      await().until(() -> nc.stats().dead() == 4);
       Await.get(nc.idle());
       assertEquals(31, nc.stats().retired());
       Set<Long> dead = nc.deadJobs().stream().map(DeadJob::id).collect(Collectors.toSet());
@@ -204,16 +184,38 @@ class ChildProcessTest {
               .orElseThrow()
               .lastError();
       assertTrue(garbage.contains("oops, not a frame"), garbage);
-      String hang =
-          nc.deadJobs().stream()
-              .filter(d -> d.id() == poison.get(3))
-              .findFirst()
-              .orElseThrow()
-              .lastError();
-      assertTrue(hang.contains("job timeout"), hang);
       assertTrue(
-          nc.stats().died() >= 8, "two attempts of four poison jobs, each costing its child");
+          nc.stats().died() >= 6, "two attempts of three poison jobs, each costing its child");
       await().until(() -> nc.stats().workers() == 3 && nc.stats().idleWorkers() == 3);
+      assertEquals(
+          new TestJob("square", 4), Await.get(nc.addQuery(new TestJob("square", 2)).reply()));
+    }
+  }
+
+  @Test
+  void aHandlerThatHangsCostsItsChildAtTheJobTimeoutAndItsAttemptFails() throws Exception {
+    try (NightCoral<TestJob> nc =
+        builder().maxAttempts(2).jobTimeout(JOB_TIMEOUT).poolTimer(() -> timer).build()) {
+      nc.launch(TestHandler.class, 2);
+      long hang = nc.add(new TestJob("hang", 0)).id();
+      await().until(() -> nc.stats().running() == 1);
+      assertEquals(
+          new TestJob("square", 9), Await.get(nc.addQuery(new TestJob("square", 3)).reply()));
+      // the hang is the only job: each of its attempts ends when the timer passes its deadline
+      await()
+          .until(
+              () -> {
+                if (nc.stats().running() == 1) {
+                  timer.advance(JOB_TIMEOUT);
+                }
+                return nc.stats().dead() == 1;
+              });
+      DeadJob<TestJob> dead = nc.deadJobs().get(0);
+      assertEquals(hang, dead.id());
+      assertEquals(2, dead.attempts());
+      assertTrue(dead.lastError().contains("job timeout"), dead.lastError());
+      assertEquals(2, nc.stats().died(), "each attempt cost its child");
+      await().until(() -> nc.stats().workers() == 2 && nc.stats().idleWorkers() == 2);
       assertEquals(
           new TestJob("square", 4), Await.get(nc.addQuery(new TestJob("square", 2)).reply()));
     }
@@ -254,7 +256,7 @@ class ChildProcessTest {
       NightCoralException e =
           assertThrows(NightCoralException.class, () -> nc.launch("com.example.NoSuchHandler", 2));
       assertTrue(e.getMessage().contains("com.example.NoSuchHandler"), e.getMessage());
-      await().until(() -> liveChildren().isEmpty());
+      await().until(() -> Children.live().isEmpty());
     }
   }
 
@@ -264,7 +266,7 @@ class ChildProcessTest {
       NightCoralException e =
           assertThrows(NightCoralException.class, () -> nc.launch(FailingSetupHandler.class, 3));
       assertTrue(e.getMessage().contains("cannot reach the database at setup"), e.getMessage());
-      await().until(() -> liveChildren().isEmpty());
+      await().until(() -> Children.live().isEmpty());
     }
   }
 
@@ -281,20 +283,16 @@ class ChildProcessTest {
   @Test
   void killingAChildKillsItsDescendants() throws Exception {
     try (NightCoral<TestJob> nc =
-        builder().maxAttempts(1).jobTimeout(Duration.ofSeconds(1)).build()) {
+        builder().maxAttempts(1).jobTimeout(JOB_TIMEOUT).poolTimer(() -> timer).build()) {
       nc.launch(TestHandler.class, 1);
       nc.add(new TestJob("spawn", 0));
+      await()
+          .until(() -> nc.stats().running() == 1 && !HandlerDir.pids(dir, "grandchild-").isEmpty());
+      long grandchild = HandlerDir.pids(dir, "grandchild-").get(0);
+      timer.advance(JOB_TIMEOUT); // the job that started it runs out of time: its child is killed
       await().until(() -> nc.stats().dead() == 1);
-      long grandchild;
-      try (Stream<Path> files = Files.list(dir)) {
-        grandchild =
-            files
-                .map(p -> p.getFileName().toString())
-                .filter(n -> n.startsWith("grandchild-"))
-                .map(n -> Long.parseLong(n.substring(11)))
-                .findFirst()
-                .orElseThrow();
-      }
+      DeadJob<TestJob> dead = nc.deadJobs().get(0);
+      assertTrue(dead.lastError().contains("job timeout"), dead.lastError());
       await().until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
     }
   }

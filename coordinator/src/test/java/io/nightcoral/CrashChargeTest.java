@@ -1,23 +1,16 @@
 package io.nightcoral;
 
-import static io.nightcoral.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,13 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * waiting in a worker's read-ahead are not, and a started job is charged even if the server died
  * before it could record the start.
  */
+@ExtendWith(NoChildOutlivesTest.class)
 class CrashChargeTest {
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   /** A server with one busy worker and a full read-ahead, which says so and then waits to die. */
   public static final class Server {
@@ -61,34 +50,11 @@ class CrashChargeTest {
   @Test
   void aServerKilledWhileJobsWaitInReadAheadChargesOnlyTheJobThatRan() throws Exception {
     Path db = dir.resolve("crash.db");
-    Process server =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Server.class.getName(),
-                db.toString(),
-                dir.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-      assertEquals("running", out.readLine());
-      server.destroyForcibly(); // kill -9 of the server while its worker holds jobs
+    try (Jvm server = Jvm.start(Server.class, db.toString(), dir.toString())) {
+      assertEquals("running", server.nextLine());
+      server.kill(); // kill -9 of the server while its worker holds jobs
     }
-    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
-    Set<Integer> ran = ConcurrentHashMap.newKeySet();
-    try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(db)
-            .maxAttempts(1)
-            .fakeWorker(
-                job -> {
-                  ran.add(job.value());
-                  return null;
-                })
-            .build()) {
+    try (NightCoral<TestJob> nc = reopen(db, job -> null)) {
       nc.launch(2);
       Await.get(nc.idle());
       List<DeadJob<TestJob>> dead = nc.deadJobs();
@@ -105,26 +71,13 @@ class CrashChargeTest {
       id = nc.add(new TestJob("started before the crash", 1)).id();
     }
     // what a child writes into its slot's record before it calls the handler
-    Path records = dir.resolve("noted.db.starts");
-    Files.createDirectories(records);
-    ByteBuffer note = ByteBuffer.allocate(24);
-    note.putLong(id).putLong(1).putLong(id ^ 1 ^ 0x4E43_5354_4152_5431L);
-    Files.write(records.resolve("worker-1"), note.array());
+    Path records = writeStartRecord(db, "worker-1", id, 1, id ^ 1 ^ 0x4E43_5354_4152_5431L);
 
-    Set<Integer> ran = ConcurrentHashMap.newKeySet();
-    try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(db)
-            .maxAttempts(1)
-            .fakeWorker(
-                job -> {
-                  ran.add(job.value());
-                  return null;
-                })
-            .build()) {
+    CountingWorker<TestJob, Integer> worker = CountingWorker.byValue();
+    try (NightCoral<TestJob> nc = reopen(db, worker)) {
       nc.launch(1);
       Await.get(nc.idle());
-      assertTrue(ran.isEmpty(), "its one attempt was used up when the server died");
+      assertEquals(Map.of(), worker.counts(), "its one attempt was used up when the server died");
       assertEquals(List.of(id), nc.deadJobs().stream().map(DeadJob::id).toList());
     }
     assertTrue(
@@ -139,22 +92,32 @@ class CrashChargeTest {
     try (NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(db).build()) {
       id = nc.add(new TestJob("never started", 1)).id();
     }
-    Path records = dir.resolve("torn.db.starts");
-    Files.createDirectories(records);
-    ByteBuffer note = ByteBuffer.allocate(24);
-    note.putLong(id).putLong(1).putLong(0); // the check value was not written yet
-    Files.write(records.resolve("worker-1"), note.array());
+    Path records = writeStartRecord(db, "worker-1", id, 1, 0); // the check was not written yet
     Files.write(records.resolve("worker-2"), new byte[] {1, 2, 3});
-    try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(db)
-            .maxAttempts(1)
-            .fakeWorker(job -> null)
-            .build()) {
+    try (NightCoral<TestJob> nc = reopen(db, job -> null)) {
       nc.launch(1);
       Await.get(nc.idle());
       assertEquals(1, nc.stats().retired());
       assertEquals(0, nc.stats().dead());
     }
+  }
+
+  /** The database after the crash, its jobs allowed one attempt each, run by {@code worker}. */
+  private static NightCoral<TestJob> reopen(Path db, FakeWorker<TestJob> worker) {
+    return NightCoral.builder(TestJob.class)
+        .databaseFile(db)
+        .maxAttempts(1)
+        .fakeWorker(worker)
+        .build();
+  }
+
+  /** Writes a slot's start record next to {@code db}, as a child does; returns their folder. */
+  private static Path writeStartRecord(Path db, String slot, long job, long attempt, long check)
+      throws Exception {
+    Path records = Files.createDirectories(db.resolveSibling(db.getFileName() + ".starts"));
+    ByteBuffer note = ByteBuffer.allocate(24);
+    note.putLong(job).putLong(attempt).putLong(check);
+    Files.write(records.resolve(slot), note.array());
+    return records;
   }
 }

@@ -15,10 +15,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,17 +25,10 @@ class DatabaseOpeningTest {
 
   @TempDir Path dir;
 
-  private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+  private final CountingWorker<String, String> worker = CountingWorker.byText();
 
   private NightCoral<String> open(Path db) {
-    return NightCoral.builderForStrings()
-        .databaseFile(db)
-        .fakeWorker(
-            job -> {
-              runs.computeIfAbsent(job, k -> new AtomicInteger()).incrementAndGet();
-              return null;
-            })
-        .build();
+    return NightCoral.builderForStrings().databaseFile(db).fakeWorker(worker).build();
   }
 
   private void runJobsOnceOn(NightCoral<String> nc) {
@@ -48,16 +37,7 @@ class DatabaseOpeningTest {
     }
     nc.launch(1);
     await().until(() -> nc.stats().retired() == JOBS);
-    assertEquals(JOBS, runs.size());
-    runs.forEach((job, n) -> assertEquals(1, n.get(), job));
-  }
-
-  private static void assertRefusedByAnotherProcess(Path db) throws Exception {
-    Process probe = SingleProcessTest.startProbe(db);
-    assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
-    String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(3, probe.exitValue(), out);
-    assertTrue(out.contains(db.toString()) && out.contains("another process"), out);
+    worker.assertEachRanOnce(JOBS);
   }
 
   private static void assertInUse(NightCoralException e, Path db) {
@@ -90,7 +70,7 @@ class DatabaseOpeningTest {
               NightCoralException.class,
               () -> NightCoral.builderForStrings().databaseFile(link).build()),
           link);
-      assertRefusedByAnotherProcess(link);
+      SingleProcessTest.assertRefusedByAnotherProcess(link);
       runJobsOnceOn(first);
     }
   }
@@ -127,8 +107,8 @@ class DatabaseOpeningTest {
                 () -> NightCoral.builderForStrings().databaseFile(viaAlias).build()),
             viaAlias);
       }
-      assertRefusedByAnotherProcess(real.resolve("jobs.db"));
-      assertRefusedByAnotherProcess(viaAlias);
+      SingleProcessTest.assertRefusedByAnotherProcess(real.resolve("jobs.db"));
+      SingleProcessTest.assertRefusedByAnotherProcess(viaAlias);
       runJobsOnceOn(first);
     }
     NightCoral.builderForStrings().databaseFile(alias.resolve("jobs.db")).build().close();
@@ -146,7 +126,7 @@ class DatabaseOpeningTest {
               NightCoralException.class,
               () -> NightCoral.builderForStrings().databaseFile(other).build()),
           other);
-      assertRefusedByAnotherProcess(db);
+      SingleProcessTest.assertRefusedByAnotherProcess(db);
       runJobsOnceOn(first);
     }
   }

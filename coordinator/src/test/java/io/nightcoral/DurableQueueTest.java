@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +27,11 @@ class DurableQueueTest {
     return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("q.db"));
   }
 
-  /** Counts each value the fake worker sees. */
-  private static FakeWorker<TestJob> counting(Map<Integer, AtomicInteger> seen) {
+  /** A fake worker that counts {@code started} down and never finishes a job. */
+  private static FakeWorker<TestJob> stuck(CountDownLatch started) {
     return job -> {
-      seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
+      started.countDown();
+      new CountDownLatch(1).await();
       return null;
     };
   }
@@ -44,13 +44,12 @@ class DurableQueueTest {
       }
       assertEquals(1_000, nc.stats().queued());
     }
-    Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(counting(seen)).build()) {
+    CountingWorker<TestJob, Integer> worker = CountingWorker.byValue();
+    try (NightCoral<TestJob> nc = builder().fakeWorker(worker).build()) {
       assertEquals(1_000, nc.stats().queued());
       nc.launch(3);
       Await.get(nc.idle());
-      assertEquals(1_000, seen.size());
-      seen.forEach((value, count) -> assertEquals(1, count.get(), "job " + value));
+      worker.assertEachRanOnce(1_000);
       assertEquals(0, nc.stats().queued());
       assertEquals(1_000, nc.stats().retired());
     }
@@ -58,8 +57,8 @@ class DurableQueueTest {
 
   @Test
   void tenThousandJobsThroughTheFakeWorkerWithNoLossAndNoDuplicate() throws Exception {
-    Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(counting(seen)).build()) {
+    CountingWorker<TestJob, Integer> worker = CountingWorker.byValue();
+    try (NightCoral<TestJob> nc = builder().fakeWorker(worker).build()) {
       nc.launch(4);
       List<TestJob> batch = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
@@ -71,8 +70,7 @@ class DurableQueueTest {
       }
       nc.addAll(batch);
       Await.get(nc.idle());
-      assertEquals(10_000, seen.size());
-      seen.forEach((value, count) -> assertEquals(1, count.get(), "job " + value));
+      worker.assertEachRanOnce(10_000);
       Stats stats = nc.stats();
       assertEquals(10_000, stats.retired());
       assertEquals(0, stats.queued());
@@ -84,26 +82,17 @@ class DurableQueueTest {
   @Test
   void aJobWhoseAttemptNeverFinishedRunsAgainAfterReopening() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch never = new CountDownLatch(1);
     try (NightCoral<TestJob> nc =
-        builder()
-            .closeTimeout(Duration.ofMillis(200))
-            .fakeWorker(
-                job -> {
-                  started.countDown();
-                  never.await();
-                  return null;
-                })
-            .build()) {
+        builder().closeTimeout(Duration.ofMillis(200)).fakeWorker(stuck(started)).build()) {
       nc.launch(1);
       nc.add(new TestJob("stuck", 7));
       assertTrue(started.await(30, TimeUnit.SECONDS));
     }
-    Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc = builder().fakeWorker(counting(seen)).build()) {
+    CountingWorker<TestJob, Integer> worker = CountingWorker.byValue();
+    try (NightCoral<TestJob> nc = builder().fakeWorker(worker).build()) {
       nc.launch(1);
       Await.get(nc.idle());
-      assertEquals(1, seen.get(7).get());
+      assertEquals(1, worker.runs(7));
     }
   }
 
@@ -111,17 +100,14 @@ class DurableQueueTest {
   void deleteBeforeAWorkerStartsWinsAndAfterReturnsFalse() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
-    try (NightCoral<TestJob> nc =
-        builder()
-            .fakeWorker(
-                job -> {
-                  seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
-                  started.countDown();
-                  release.await();
-                  return null;
-                })
-            .build()) {
+    CountingWorker<TestJob, Integer> worker =
+        CountingWorker.byValue(
+            (job, run) -> {
+              started.countDown();
+              release.await();
+              return null;
+            });
+    try (NightCoral<TestJob> nc = builder().fakeWorker(worker).build()) {
       QueuedJob notStarted = nc.add(new TestJob("never", 1));
       assertTrue(notStarted.delete());
       assertFalse(notStarted.delete(), "second delete finds nothing");
@@ -132,8 +118,7 @@ class DurableQueueTest {
       release.countDown();
       Await.get(nc.idle());
       assertFalse(running.delete(), "a finished job cannot be deleted");
-      assertEquals(Map.of(2, 1), Map.of(2, seen.get(2).get()));
-      assertFalse(seen.containsKey(1));
+      assertEquals(Map.of(2, 1), worker.counts(), "the deleted job never ran");
     }
   }
 
@@ -261,17 +246,11 @@ class DurableQueueTest {
   void aJobThatKeepsTakingTheServerDownEndsDead() throws Exception {
     for (int run = 0; run < 2; run++) {
       CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch never = new CountDownLatch(1);
       try (NightCoral<TestJob> nc =
           builder()
               .maxAttempts(2)
               .closeTimeout(Duration.ofMillis(100))
-              .fakeWorker(
-                  job -> {
-                    started.countDown();
-                    never.await();
-                    return null;
-                  })
+              .fakeWorker(stuck(started))
               .build()) {
         if (run == 0) {
           nc.add(new TestJob("hangs", 1));

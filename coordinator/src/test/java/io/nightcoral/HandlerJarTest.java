@@ -1,19 +1,10 @@
 package io.nightcoral;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +27,7 @@ class HandlerJarTest {
 
   @Test
   void handlerClassesFromASeparateJarRunInTheChildren() throws Exception {
-    Path jar = buildHandlerJar();
+    Path jar = HandlerJar.build(dir, "handlers.jar", Map.of(HANDLER, SOURCE));
     assertThrows(ClassNotFoundException.class, () -> Class.forName(HANDLER));
     try (NightCoral<String> nc =
         NightCoral.builderForStrings()
@@ -47,36 +38,5 @@ class HandlerJarTest {
       String reply = Await.get(nc.addQuery("hello").reply());
       assertTrue(reply.startsWith("HELLO from worker "), reply);
     }
-  }
-
-  private Path buildHandlerJar() throws Exception {
-    Path src = dir.resolve("src/com/example/jarred/ShoutHandler.java");
-    Files.createDirectories(src.getParent());
-    Files.writeString(src, SOURCE);
-    Path classes = Files.createDirectories(dir.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    assertNotNull(javac, "tests need a JDK");
-    int status =
-        javac.run(
-            null,
-            null,
-            null,
-            "-d",
-            classes.toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            src.toString());
-    assertEquals(0, status);
-    Path jar = dir.resolve("handlers.jar");
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file)) {
-      for (String name : List.of("com/example/jarred/ShoutHandler.class")) {
-        out.putNextEntry(new JarEntry(name));
-        out.write(Files.readAllBytes(classes.resolve(name)));
-        out.closeEntry();
-      }
-    }
-    assertTrue(Files.size(jar) > 0, new String(Files.readAllBytes(src), StandardCharsets.UTF_8));
-    return jar;
   }
 }

@@ -13,11 +13,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** How jobs and the worker configuration become JSON, and stored JSON that no longer decodes. */
+@ExtendWith(NoChildOutlivesTest.class)
 class JobJsonTest {
   /** A later version of {@link TestJob} whose {@code value} became an object. */
   public record Reshaped(String task, Map<String, Integer> value) {}
@@ -26,11 +27,6 @@ class JobJsonTest {
   public record Settings(String password) {}
 
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    Await.await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   /** The default mapper, with the property {@code from} written and read as {@code to}. */
   private static ObjectMapper renaming(String from, String to) {
@@ -44,6 +40,11 @@ class JobJsonTest {
                 return name.equals(from) ? to : name;
               }
             });
+  }
+
+  /** A fake worker's handling that fails every attempt. */
+  private static <J> J failOnPurpose(J job) {
+    throw new IllegalStateException("fails on purpose");
   }
 
   @Test
@@ -81,10 +82,7 @@ class JobJsonTest {
             .databaseFile(dir.resolve("mapper-jobs.db"))
             .objectMapper(renaming("value", "amount"))
             .maxAttempts(1)
-            .fakeWorker(
-                job -> {
-                  throw new IllegalStateException("fails on purpose");
-                })
+            .fakeWorker(JobJsonTest::failOnPurpose)
             .build()) {
       nc.launch(1);
       nc.add(new TestJob("x", 7));
@@ -106,10 +104,7 @@ class JobJsonTest {
         NightCoral.builder(JsonNode.class)
             .databaseFile(db)
             .maxAttempts(1)
-            .fakeWorker(
-                job -> {
-                  throw new IllegalStateException("fails on purpose");
-                })
+            .fakeWorker(JobJsonTest::failOnPurpose)
             .build()) {
       nc.launch(1);
       old = nc.add(nodes.objectNode().put("task", "old").put("value", 1)).id();

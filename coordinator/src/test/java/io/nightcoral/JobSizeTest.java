@@ -11,21 +11,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A job must fit in one frame to a worker: add refuses a larger one, and the writer survives one.
  */
+@ExtendWith(NoChildOutlivesTest.class)
 class JobSizeTest {
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   private static void assertRefused(Executable add) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, add);

@@ -1,29 +1,23 @@
 package io.nightcoral;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.nightcoral.worker.JobHandler;
 import io.nightcoral.worker.WorkerPortal;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server and a handler jar built against different versions of a job class work together with the
  * default mappers, in real children: each side ignores the fields it does not know.
  */
+@ExtendWith(NoChildOutlivesTest.class)
 class JobVersionsTest {
   /** The server's version of the job: it lacks the handler's {@code note}. */
   public record Lean(String name, int n) {}
@@ -69,11 +63,6 @@ class JobVersionsTest {
           "}");
 
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    Await.await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   @Test
   void aHandlerWhoseJobHasAFieldTheServerLacksAnswersTheServer() throws Exception {
@@ -121,34 +110,13 @@ class JobVersionsTest {
   }
 
   private Path buildHandlerJar() throws Exception {
-    Path src = Files.createDirectories(dir.resolve("src/com/example/versions"));
-    Files.writeString(src.resolve("NewerHandler.java"), NEWER);
-    Files.writeString(src.resolve("OlderHandler.java"), OLDER);
-    Path classes = Files.createDirectories(dir.resolve("classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    assertNotNull(javac, "tests need a JDK");
-    int status =
-        javac.run(
-            null,
-            null,
-            null,
-            "-d",
-            classes.toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            src.resolve("NewerHandler.java").toString(),
-            src.resolve("OlderHandler.java").toString());
-    assertEquals(0, status);
-    Path jar = dir.resolve("versions.jar");
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file);
-        Stream<Path> found = Files.walk(classes)) {
-      for (Path c : found.filter(Files::isRegularFile).toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(c).toString().replace('\\', '/')));
-        out.write(Files.readAllBytes(c));
-        out.closeEntry();
-      }
-    }
-    return jar;
+    return HandlerJar.build(
+        dir,
+        "versions.jar",
+        Map.of(
+            "com.example.versions.NewerHandler",
+            NEWER,
+            "com.example.versions.OlderHandler",
+            OLDER));
   }
 }

@@ -12,11 +12,12 @@ import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every meter of the spec, against real children. */
+@ExtendWith(NoChildOutlivesTest.class)
 class MetricsTest {
   private static final List<String> METERS =
       List.of(
@@ -34,11 +35,6 @@ class MetricsTest {
           "nightcoral.timer.latency");
 
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   private static double gauge(MeterRegistry registry, String name) {
     return registry.get(name).gauge().value();
@@ -98,7 +94,7 @@ class MetricsTest {
       assertTrue(timerCount(registry, "nightcoral.timer.latency") >= 1);
       await().until(() -> timerCount(registry, "nightcoral.pool.ping") > 0);
 
-      ChildProcessTest.workerChildren().get(0).destroyForcibly();
+      Children.workers().get(0).destroyForcibly();
       await()
           .until(() -> registry.get("nightcoral.pool.workers.died").functionCounter().count() == 1);
       await()

@@ -10,26 +10,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pool's own failures: too many deaths, children that cannot start. */
+@ExtendWith(NoChildOutlivesTest.class)
 class PoolFailureTest {
   @TempDir Path dir;
 
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
-
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve("pool.db"))
-        .workerConfig(Map.of("dir", dir.toString()));
+    return HandlerDir.builder(dir, "pool.db");
   }
 
   @Test
@@ -64,25 +58,25 @@ class PoolFailureTest {
 
   @Test
   void aChildThatKeepsFailingToStartIsRetriedWithAGrowingDelay() throws Exception {
-    try (NightCoral<TestJob> nc = builder().build()) {
+    ManualPoolTimer timer = new ManualPoolTimer();
+    try (NightCoral<TestJob> nc = builder().poolTimer(() -> timer).build()) {
       nc.launch(FlakySetupHandler.class, 1);
       Files.createFile(dir.resolve("broken"));
-      ChildProcessTest.workerChildren().get(0).destroyForcibly();
-      // four failed starts take at least 100 + 200 + 400 ms of waiting between them
-      long since = System.nanoTime();
-      await().until(() -> setups() >= 5);
-      long waitedMillis = (System.nanoTime() - since) / 1_000_000;
-      assertTrue(
-          waitedMillis >= 700, "restarts of a broken child came too fast: " + waitedMillis + " ms");
+      Children.workers().get(0).destroyForcibly(); // a child that was ready is replaced at once
+      for (long millis : List.of(100L, 200L, 400L)) { // each failed start doubles the next wait
+        Duration wait = Duration.ofMillis(millis);
+        await().until(() -> timer.dueIn().equals(List.of(wait)));
+        timer.advance(wait);
+      }
+      await().until(() -> timer.delays().size() == 5);
+      assertEquals(
+          Stream.of(0, 100, 200, 400, 800).map(Duration::ofMillis).toList(), timer.delays());
+      assertEquals(5, HandlerDir.lines(dir, "setups"), "the first start and four failed ones");
       assertEquals(0, nc.stats().workers());
       Files.delete(dir.resolve("broken"));
+      timer.advance(Duration.ofMillis(800));
       await().until(() -> nc.stats().workers() == 1);
       assertEquals(new TestJob("back", 1), Await.get(nc.addQuery(new TestJob("back", 1)).reply()));
     }
-  }
-
-  private long setups() throws Exception {
-    Path log = dir.resolve("setups");
-    return Files.exists(log) ? Files.readAllLines(log).size() : 0;
   }
 }

@@ -8,34 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a handler posts is stored only if its attempt succeeds, is seen by the localHandler only
  * then, and is bounded per run.
  */
+@ExtendWith(NoChildOutlivesTest.class)
 class PostLimitsTest {
   @TempDir Path dir;
 
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
-
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve("posts.db"))
-        .workerConfig(Map.of("dir", dir.toString()))
-        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
+    return HandlerDir.builder(dir, "posts.db");
   }
 
   @Test

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,26 +48,20 @@ class SingleProcessTest {
   void anotherProcessIsRefusedWhileThisOneHoldsTheDatabase() throws Exception {
     Path db = dir.resolve("shared.db");
     try (NightCoral<TestJob> first = NightCoral.builder(TestJob.class).databaseFile(db).build()) {
-      Process probe = startProbe(db);
-      assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
-      String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(3, probe.exitValue(), out);
-      assertTrue(out.contains(db.toString()) && out.contains("another process"), out);
+      assertRefusedByAnotherProcess(db);
       first.add(new TestJob("still works", 1));
     }
-    Process probe = startProbe(db);
-    assertTrue(probe.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, probe.exitValue());
+    try (Jvm probe = Jvm.start(Probe.class, db.toString())) {
+      assertEquals(0, probe.exitCode(), probe.output());
+    }
   }
 
-  static Process startProbe(Path db) throws Exception {
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            Probe.class.getName(),
-            db.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+  /** Asserts that another JVM cannot open {@code db}, and is told another process holds it. */
+  static void assertRefusedByAnotherProcess(Path db) throws Exception {
+    try (Jvm probe = Jvm.start(Probe.class, db.toString())) {
+      String out = probe.output();
+      assertEquals(3, probe.exitCode(), out);
+      assertTrue(out.contains(db.toString()) && out.contains("another process"), out);
+    }
   }
 }

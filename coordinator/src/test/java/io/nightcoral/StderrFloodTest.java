@@ -1,10 +1,9 @@
 package io.nightcoral;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,22 +38,8 @@ class StderrFloodTest {
 
   @Test
   void aChildWritingStderrWithoutNewlinesCannotExhaustASmallCoordinatorHeap() throws Exception {
-    Process server =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Server.class.getName(),
-                dir.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try {
-      assertTrue(server.waitFor(3, TimeUnit.MINUTES), "the server finished");
-      String out = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals("flooded 256, 36", out.trim());
-    } finally {
-      server.destroyForcibly();
+    try (Jvm server = Jvm.start(List.of("-Xmx128m"), Server.class, dir.toString())) {
+      assertEquals("flooded 256, 36", server.output().trim());
     }
   }
 }

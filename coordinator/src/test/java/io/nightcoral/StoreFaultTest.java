@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,16 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreFaultTest {
   @TempDir Path dir;
 
-  private final Map<Integer, AtomicInteger> seen = new ConcurrentHashMap<>();
+  private final CountingWorker<TestJob, Integer> worker = CountingWorker.byValue();
 
   private NightCoral<TestJob> open() {
     return NightCoral.builder(TestJob.class)
         .databaseFile(dir.resolve("fault.db"))
-        .fakeWorker(
-            job -> {
-              seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
-              return null;
-            })
+        .fakeWorker(worker)
         .build();
   }
 
@@ -59,9 +53,9 @@ class StoreFaultTest {
       nc.launch(2);
       Await.get(nc.idle());
       for (int i = 0; i <= stored; i++) {
-        assertTrue(seen.containsKey(i), "job " + i + " ran");
+        assertTrue(worker.runs(i) > 0, "job " + i + " ran");
       }
-      assertEquals(stored + 1, seen.size());
+      assertEquals(stored + 1, worker.counts().size());
     }
   }
 
@@ -87,17 +81,10 @@ class StoreFaultTest {
       assertEquals(2, nc.stats().retired());
     }
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(db)
-            .fakeWorker(
-                job -> {
-                  seen.computeIfAbsent(job.value(), v -> new AtomicInteger()).incrementAndGet();
-                  return null;
-                })
-            .build()) {
+        NightCoral.builder(TestJob.class).databaseFile(db).fakeWorker(worker).build()) {
       nc.launch(1);
       Await.get(nc.idle());
-      assertTrue(seen.isEmpty(), "nothing runs again: " + seen);
+      assertEquals(Map.of(), worker.counts(), "nothing runs again");
     }
     try (var runs = Files.list(dir)) {
       assertEquals(1, runs.filter(p -> p.getFileName().toString().startsWith("ran-1-")).count());
@@ -120,17 +107,11 @@ class StoreFaultTest {
       assertEquals(2, nc.stats().queued());
       nc.launch(1);
       Await.get(nc.idle());
-      assertEquals(Map.of(1, 1, 3, 1), counts());
+      assertEquals(Map.of(1, 1, 3, 1), worker.counts());
     }
     try (NightCoral<TestJob> nc = open()) {
       assertEquals(0, nc.stats().queued(), "the half-done insert was never committed");
     }
-  }
-
-  private Map<Integer, Integer> counts() {
-    Map<Integer, Integer> counts = new java.util.TreeMap<>();
-    seen.forEach((k, v) -> counts.put(k, v.get()));
-    return counts;
   }
 
   @Test
@@ -146,8 +127,7 @@ class StoreFaultTest {
       nc.add(new TestJob("after", 3));
       nc.launch(1);
       Await.get(nc.idle());
-      assertEquals(Map.of(1, 1, 3, 1), Map.of(1, seen.get(1).get(), 3, seen.get(3).get()));
-      assertEquals(2, seen.size());
+      assertEquals(Map.of(1, 1, 3, 1), worker.counts());
     }
   }
 }

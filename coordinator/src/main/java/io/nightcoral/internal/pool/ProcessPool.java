@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -50,10 +48,10 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final Settings settings;
   private final PoolListener listener;
   private final UnaryOperator<String> localHandler;
-  private final ScheduledThreadPoolExecutor timer;
+  private final PoolTimer timer;
   private final Map<Integer, WorkerProcess> workers = new ConcurrentHashMap<>();
   private final Set<WorkerProcess> children = ConcurrentHashMap.newKeySet(); // starting or ready
-  private final Map<Long, ScheduledFuture<?>> deadlines = new ConcurrentHashMap<>(); // by job
+  private final Map<Long, PoolTimer.Cancellable> deadlines = new ConcurrentHashMap<>(); // by job
   private final Map<WorkerProcess, PendingPing> pingsUnanswered = new ConcurrentHashMap<>();
   private final LongConsumer pingNanos;
   private final AtomicLong pingIds = new AtomicLong();
@@ -75,19 +73,23 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       PoolListener listener,
       UnaryOperator<String> localHandler,
       LongConsumer pingNanos) {
+    this(settings, new PoolTimerThread(), listener, localHandler, pingNanos);
+  }
+
+  /**
+   * Creates a pool whose pings, deadlines and restarts run on {@code timer}, which it shuts down.
+   */
+  public ProcessPool(
+      Settings settings,
+      PoolTimer timer,
+      PoolListener listener,
+      UnaryOperator<String> localHandler,
+      LongConsumer pingNanos) {
     this.settings = settings;
     this.pingNanos = pingNanos;
     this.listener = listener;
     this.localHandler = localHandler;
-    this.timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "nightcoral-pool");
-              t.setDaemon(true);
-              return t;
-            });
-    timer.setRemoveOnCancelPolicy(true);
+    this.timer = timer;
   }
 
   @Override
@@ -107,7 +109,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       started.forEach(w -> w.kill("launch failed"));
       started.forEach(
           w -> w.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join());
-      timer.shutdownNow();
+      timer.shutdown();
       throw e instanceof EngineException ? e : new EngineException("launch failed: " + e, e);
     }
     Map<WorkerProcess, String> died;
@@ -128,8 +130,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
           afterDeath(w.id(), reason);
         });
     settings.command().prepareArchive();
-    long pingMillis = settings.pingFrequency().toMillis();
-    timer.scheduleAtFixedRate(this::pingAll, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(this::pingAll, wholeMillis(settings.pingFrequency()));
     log.info(
         "{}: worker pool started: {} children of {}",
         settings.name(),
@@ -182,7 +183,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
         log.error("{}: some worker children did not exit after being killed", settings.name());
       }
     }
-    timer.shutdownNow();
+    timer.shutdown();
     log.info("{}: worker pool stopped", settings.name());
   }
 
@@ -210,15 +211,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   public void started(WorkerProcess worker, long jobId) {
     Duration limit = settings.jobTimeout();
     if (limit != null) {
-      ScheduledFuture<?> deadline =
+      PoolTimer.Cancellable deadline =
           timer.schedule(
               () -> {
                 if (worker.runningJob() == jobId) {
                   worker.kill("ran job " + jobId + " longer than the job timeout of " + limit);
                 }
               },
-              Times.nanos(limit),
-              TimeUnit.NANOSECONDS);
+              Times.nanos(limit));
       deadlines.put(jobId, deadline);
     }
     listener.jobStarted(worker, jobId);
@@ -265,9 +265,9 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   }
 
   private void endDeadline(long jobId) {
-    ScheduledFuture<?> deadline = deadlines.remove(jobId);
+    PoolTimer.Cancellable deadline = deadlines.remove(jobId);
     if (deadline != null) {
-      deadline.cancel(false);
+      deadline.cancel();
     }
   }
 
@@ -293,8 +293,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
                 w.kill("did not answer a ping within " + settings.pingTimeout());
               }
             },
-            settings.pingTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
+            wholeMillis(settings.pingTimeout()));
       }
     } catch (Throwable t) {
       log.error("{}: pinging workers failed", settings.name(), t);
@@ -381,10 +380,15 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       log.warn("{}: worker {} failed to start; trying again in {} ms", settings.name(), id, delay);
     }
     try {
-      timer.schedule(() -> replace(id), delay, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> replace(id), TimeUnit.MILLISECONDS.toNanos(delay));
     } catch (RuntimeException e) {
       // the pool is shutting down
     }
+  }
+
+  /** {@code d} in nanoseconds, rounded down to whole milliseconds: pings count in milliseconds. */
+  private static long wholeMillis(Duration d) {
+    return TimeUnit.MILLISECONDS.toNanos(d.toMillis());
   }
 
   private void replace(int id) {

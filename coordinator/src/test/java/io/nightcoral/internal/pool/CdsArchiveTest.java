@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -34,10 +33,7 @@ class CdsArchiveTest {
 
   @Test
   void aTrainedArchiveIsUsedByChildren() throws Exception {
-    List<String> runtime = ChildCommand.runtimeEntries();
-    assumeTrue(
-        runtime.stream().allMatch(e -> e.endsWith(".jar")),
-        "the runtime is not packaged in jars in this build (mvn test); mvn verify runs this");
+    List<String> runtime = packagedRuntime();
     Path folder = dir.resolve("cds");
     CdsArchive archive = new CdsArchive(JAVA, OPTIONS, runtime, folder);
     archive.trainInBackground();
@@ -64,10 +60,7 @@ class CdsArchiveTest {
 
   @Test
   void trainingReplacesOnlyThisInstallationsOlderArchives() throws Exception {
-    List<String> runtime = ChildCommand.runtimeEntries();
-    assumeTrue(
-        runtime.stream().allMatch(e -> e.endsWith(".jar")),
-        "the runtime is not packaged in jars in this build (mvn test); mvn verify runs this");
+    List<String> runtime = packagedRuntime();
     Path folder = dir.resolve("cds");
     CdsArchive archive = new CdsArchive(JAVA, OPTIONS, runtime, folder);
     CdsArchive otherOptions = new CdsArchive(JAVA, List.of("-Xmx32m"), runtime, folder);
@@ -117,7 +110,7 @@ class CdsArchiveTest {
     CdsArchive archive = new CdsArchive(JAVA, OPTIONS, jars(1), folder);
     assertTrue(archive.flags().isEmpty());
     for (Path p : List.of(dir.resolve("a"), dir.resolve("a").resolve("b"), folder)) {
-      assertEquals("rwx------", mode(p), p.toString());
+      assertEquals("rwx------", FileOwners.mode(p), p.toString());
     }
   }
 
@@ -130,8 +123,8 @@ class CdsArchiveTest {
         folder.toString());
     CdsArchive archive = new CdsArchive(JAVA, OPTIONS, jars(1), folder);
     assertTrue(archive.flags().isEmpty()); // no archive for these made-up jars, but the folder
-    assertEquals("rwx------", mode(folder));
-    assertEquals("rwx------", mode(folder.getParent()));
+    assertEquals("rwx------", FileOwners.mode(folder));
+    assertEquals("rwx------", FileOwners.mode(folder.getParent()));
   }
 
   @Test
@@ -139,8 +132,8 @@ class CdsArchiveTest {
     Path folder = privateFolder("cds");
     CdsArchive archive = new CdsArchive(JAVA, OPTIONS, jars(1), folder);
     Path planted = plant(folder.resolve(archive.fileName()));
-    giveToAnotherUser(planted);
-    giveToAnotherUser(folder);
+    FileOwners.giveToAnotherUser(planted);
+    FileOwners.giveToAnotherUser(folder);
     assertTrue(archive.flags().isEmpty());
     archive.trainInBackground();
     assertTrue(archive.flags().isEmpty());
@@ -188,7 +181,7 @@ class CdsArchiveTest {
   void anArchiveOfAnotherUserIsNotUsed() throws IOException {
     Path folder = privateFolder("cds");
     CdsArchive archive = new CdsArchive(JAVA, OPTIONS, jars(1), folder);
-    giveToAnotherUser(plant(folder.resolve(archive.fileName())));
+    FileOwners.giveToAnotherUser(plant(folder.resolve(archive.fileName())));
     assertTrue(archive.flags().isEmpty());
   }
 
@@ -203,9 +196,7 @@ class CdsArchiveTest {
 
   @Test
   void aPlantedArchiveNeverReachesAChildsCommandLine() throws IOException {
-    assumeTrue(
-        ChildCommand.runtimeEntries().stream().allMatch(e -> e.endsWith(".jar")),
-        "the runtime is not packaged in jars in this build (mvn test); mvn verify runs this");
+    packagedRuntime();
     Path folder = privateFolder("cds");
     ChildCommand command = new ChildCommand(OPTIONS, List.of(), folder);
     Path planted = plant(folder.resolve(command.archiveFileName()));
@@ -215,6 +206,15 @@ class CdsArchiveTest {
     assertFalse(
         refused.command().stream().anyMatch(a -> a.startsWith(SHARED)),
         refused.command().stream().filter(a -> a.startsWith("-XX")).toList().toString());
+  }
+
+  /** The runtime's class-path entries; skips the test unless they are jars (as in mvn verify). */
+  private static List<String> packagedRuntime() {
+    List<String> runtime = ChildCommand.runtimeEntries();
+    assumeTrue(
+        runtime.stream().allMatch(e -> e.endsWith(".jar")),
+        "the runtime is not packaged in jars in this build (mvn test); mvn verify runs this");
+    return runtime;
   }
 
   /** Made-up runtime jars (the archive is keyed on them; only training needs real ones). */
@@ -238,20 +238,6 @@ class CdsArchiveTest {
     Files.writeString(file, "planted");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
     return file;
-  }
-
-  /** Makes uid 65534 the owner, or skips the test when this process may not. */
-  private static void giveToAnotherUser(Path p) {
-    try {
-      Files.setAttribute(p, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      assumeTrue(false, "cannot give a file to another user here: " + e);
-    }
-  }
-
-  private static String mode(Path p) throws IOException {
-    return PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
   }
 
   private static List<String> namesIn(Path folder) throws IOException {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -24,7 +23,7 @@ class PrivateFolderTest {
     PrivateFolder folder = PrivateFolder.open(dir.resolve("a/b/c"));
     assertEquals(dir.toRealPath().resolve("a/b/c"), folder.path());
     for (String p : List.of("a", "a/b", "a/b/c")) {
-      assertEquals("rwx------", mode(dir.resolve(p)), p);
+      assertEquals("rwx------", FileOwners.mode(dir.resolve(p)), p);
     }
     try (Stream<Path> files = Files.list(folder.path())) {
       assertEquals(List.of(), files.toList(), "the probe of who we are is gone");
@@ -51,7 +50,7 @@ class PrivateFolderTest {
   @Test
   void aFolderAboveOwnedByAnotherUserIsRefused() throws IOException {
     Path above = Files.createDirectory(dir.resolve("above"));
-    giveToAnotherUser(above);
+    FileOwners.giveToAnotherUser(above);
     assertRefused(above.resolve("cds"), "above it belongs to");
   }
 
@@ -90,19 +89,5 @@ class PrivateFolderTest {
   private static void assertRefused(Path folder, String reason) {
     IOException e = assertThrows(IOException.class, () -> PrivateFolder.open(folder));
     assertTrue(e.getMessage().contains(reason), e.getMessage());
-  }
-
-  /** Makes uid 65534 the owner, or skips the test when this process may not. */
-  private static void giveToAnotherUser(Path p) {
-    try {
-      Files.setAttribute(p, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      assumeTrue(false, "cannot give a file to another user here: " + e);
-    }
-  }
-
-  private static String mode(Path p) throws IOException {
-    return PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
   }
 }
