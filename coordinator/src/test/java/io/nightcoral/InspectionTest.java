@@ -14,18 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What an operator sees: jobs by state, key and priority, a page at a time, and the workers. */
+@ExtendWith(NoChildOutlivesTest.class)
 class InspectionTest {
   @TempDir Path dir;
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   @Test
   void jobsAreListedByStateKeyAndPriorityAPageAtATime() throws Exception {

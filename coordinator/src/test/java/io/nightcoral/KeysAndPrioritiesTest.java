@@ -23,20 +23,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A unique key admits one unfinished job; higher priorities run first, FIFO within one. */
+@ExtendWith(NoChildOutlivesTest.class)
 class KeysAndPrioritiesTest {
   @TempDir Path dir;
 
   private final Map<Integer, Integer> runs = new ConcurrentHashMap<>();
-
-  @AfterEach
-  void noChildOutlivesItsTest() {
-    await().until(() -> ChildProcessTest.liveChildren().isEmpty());
-  }
 
   private NightCoralBuilder<TestJob> counting() {
     return NightCoral.builder(TestJob.class)

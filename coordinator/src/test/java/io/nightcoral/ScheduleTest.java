@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,22 +223,10 @@ class ScheduleTest {
   @Test
   void aServerKilledRightAfterAFiringNeitherLosesItNorFiresItAgain() throws Exception {
     Path db = dir.resolve("killed.db");
-    Process server =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Server.class.getName(),
-                db.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-      assertEquals("ran", out.readLine()); // the firing committed, then its job ran
-      server.destroyForcibly();
+    try (Jvm server = Jvm.start(Server.class, db.toString())) {
+      assertEquals("ran", server.nextLine()); // the firing committed, then its job ran
+      server.kill();
     }
-    assertTrue(server.waitFor(30, TimeUnit.SECONDS));
     ScheduledJob<String> before;
     long left;
     try (NightCoral<String> nc = NightCoral.builderForStrings().databaseFile(db).build()) {
