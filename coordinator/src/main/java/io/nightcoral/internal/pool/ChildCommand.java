@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * The command line of a worker child: the server's own {@code java}, output-safety flags, the
  * user's JVM options, a class-data archive once one exists, and an explicit class path: the
- * runtime's own jars first, then the server's class path, then the extra entries.
+ * runtime's own jars first, then the server's class path and module path, then the extra entries.
  */
 public final class ChildCommand {
   /** Keep the JVM's own messages off stdout, which carries frames only. */
@@ -42,9 +42,11 @@ public final class ChildCommand {
     this.jvmOptions = List.copyOf(jvmOptions);
     List<String> runtime = runtimeEntries();
     Set<String> entries = new LinkedHashSet<>(runtime);
-    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-      if (!entry.isEmpty()) {
-        entries.add(entry);
+    for (String path : List.of("java.class.path", "jdk.module.path")) {
+      for (String entry : System.getProperty(path, "").split(File.pathSeparator)) {
+        if (!entry.isEmpty()) {
+          entries.add(entry);
+        }
       }
     }
     for (Path p : extraClasspath) {
