@@ -1,25 +1,16 @@
 package io.nightcoral.internal.pool;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.google.protobuf.MessageLite;
-import io.nightcoral.protocol.Frames;
-import io.nightcoral.worker.JobHandler;
-import java.io.File;
-import java.net.URISyntaxException;
+import io.nightcoral.internal.EngineException;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The command line of a worker child: the server's own {@code java}, output-safety flags, the
- * user's JVM options, a class-data archive once one exists, and an explicit class path: the
- * runtime's own jars first, then the server's class path and module path, then the extra entries.
+ * user's JVM options, a class-data archive once one exists, and an explicit class path built by
+ * {@link ChildClasspath}: the runtime's own jars first, then the server's class path and module
+ * path, then the extra entries; from a Spring Boot executable jar, its nested jars unpacked.
  */
 public final class ChildCommand {
   /** Keep the JVM's own messages off stdout, which carries frames only. */
@@ -31,7 +22,8 @@ public final class ChildCommand {
 
   private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private final List<String> jvmOptions;
-  private final String classpath;
+  private final ChildClasspath classpath;
+  private final IOException noClasspath;
   private final CdsArchive archive;
 
   /**
@@ -39,21 +31,24 @@ public final class ChildCommand {
    * archive kept in {@code archiveFolder} (null for none).
    */
   public ChildCommand(List<String> jvmOptions, List<Path> extraClasspath, Path archiveFolder) {
+    this(jvmOptions, extraClasspath, archiveFolder, JarCache.standard());
+  }
+
+  ChildCommand(
+      List<String> jvmOptions, List<Path> extraClasspath, Path archiveFolder, JarCache jars) {
     this.jvmOptions = List.copyOf(jvmOptions);
-    List<String> runtime = runtimeEntries();
-    Set<String> entries = new LinkedHashSet<>(runtime);
-    for (String path : List.of("java.class.path", "jdk.module.path")) {
-      for (String entry : System.getProperty(path, "").split(File.pathSeparator)) {
-        if (!entry.isEmpty()) {
-          entries.add(entry);
-        }
-      }
+    ChildClasspath built = null;
+    IOException failure = null;
+    try {
+      built = ChildClasspath.of(extraClasspath, jars);
+    } catch (IOException e) {
+      failure = e; // reported by command(), where launch turns it into its own error
     }
-    for (Path p : extraClasspath) {
-      entries.add(p.toAbsolutePath().toString());
-    }
-    this.classpath = String.join(File.pathSeparator, entries);
-    this.archive = new CdsArchive(java, this.jvmOptions, runtime, archiveFolder);
+    this.classpath = built;
+    this.noClasspath = failure;
+    this.archive =
+        new CdsArchive(
+            java, this.jvmOptions, built == null ? List.of() : built.runtime(), archiveFolder);
   }
 
   /** The folder for the class-data archive when the builder names none. */
@@ -61,15 +56,28 @@ public final class ChildCommand {
     return PrivateFolder.defaultLocation("cds");
   }
 
-  /** The command to start a child now (with the class-data archive if it is ready). */
+  /**
+   * The command to start a child now (with the class-data archive if it is ready).
+   *
+   * @throws EngineException when there is no class path the child could use
+   */
   List<String> command() {
+    String cp;
+    try {
+      if (classpath == null) {
+        throw noClasspath;
+      }
+      cp = classpath.current();
+    } catch (IOException e) {
+      throw new EngineException("worker children cannot start: " + e.getMessage(), e);
+    }
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(STDOUT_SAFETY);
     command.addAll(archive.flags());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(classpath);
+    command.add(cp);
     command.add(MAIN_CLASS);
     return command;
   }
@@ -90,39 +98,14 @@ public final class ChildCommand {
   }
 
   /**
-   * Where the runtime's own classes come from: a server in a container or a fat jar may not list
-   * them.
+   * Where the runtime's own classes come from when they are plain files: a server in a container or
+   * a fat jar may not list them on its class path.
    */
   static List<String> runtimeEntries() {
-    Set<String> entries = new LinkedHashSet<>();
-    for (Class<?> c :
-        List.of(
-            JobHandler.class,
-            Frames.class,
-            MessageLite.class,
-            ObjectMapper.class,
-            JsonParser.class,
-            JsonProperty.class,
-            JavaTimeModule.class)) {
-      String location = locationOf(c);
-      if (location != null) {
-        entries.add(location);
-      }
-    }
-    return List.copyOf(entries);
-  }
-
-  private static String locationOf(Class<?> c) {
-    CodeSource source = c.getProtectionDomain().getCodeSource();
-    if (source == null
-        || source.getLocation() == null
-        || !"file".equals(source.getLocation().getProtocol())) {
-      return null;
-    }
     try {
-      return Path.of(source.getLocation().toURI()).toString();
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      return null;
+      return ChildClasspath.of(List.of(), JarCache.standard()).runtime();
+    } catch (IOException e) {
+      return List.of();
     }
   }
 }

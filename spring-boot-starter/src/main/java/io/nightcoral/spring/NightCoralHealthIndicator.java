@@ -1,0 +1,47 @@
+package io.nightcoral.spring;
+
+import io.nightcoral.NightCoral;
+import io.nightcoral.NightCoralException;
+import io.nightcoral.Stats;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+
+/**
+ * The {@code nightcoral} health component: UP with the {@code stats()} figures; DOWN with the
+ * reason when the worker pool stopped itself (too many children died too fast) or NightCoral is
+ * closed. Thread-safe.
+ */
+public class NightCoralHealthIndicator extends AbstractHealthIndicator {
+  private final NightCoral<?> nightCoral;
+  private final PoolState state;
+
+  NightCoralHealthIndicator(NightCoral<?> nightCoral, PoolState state) {
+    super("NightCoral health check failed");
+    this.nightCoral = nightCoral;
+    this.state = state;
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) {
+    Stats stats;
+    try {
+      stats = nightCoral.stats();
+    } catch (NightCoralException e) {
+      builder.down().withDetail("reason", e.getMessage());
+      return;
+    }
+    String stopped = state.stoppedReason();
+    if (stopped != null && stats.workers() == 0) {
+      builder.down().withDetail("reason", "the worker pool stopped: " + stopped);
+    } else {
+      builder.up();
+    }
+    builder
+        .withDetail("workers", stats.workers())
+        .withDetail("idleWorkers", stats.idleWorkers())
+        .withDetail("queued", stats.queued())
+        .withDetail("running", stats.running())
+        .withDetail("timers", stats.timers())
+        .withDetail("dead", stats.dead());
+  }
+}
