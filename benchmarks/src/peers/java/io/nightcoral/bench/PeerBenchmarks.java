@@ -76,6 +76,9 @@ public final class PeerBenchmarks {
             LocalDate.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("bench.reps", "3").trim());
+    if (Workload.SCALE != 1) {
+      caption += " (bench.scale=" + Workload.SCALE + ": a check of the harness, not figures)";
+    }
     Path plot = Path.of(System.getProperty("bench.target", "target")).resolve(PLOT_NAME);
     PeerPlot.write(results.samples(), PEERS, caption, plot);
     say("plot written to %s", plot.toAbsolutePath());
