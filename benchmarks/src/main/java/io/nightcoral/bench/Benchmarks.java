@@ -20,14 +20,16 @@ import java.util.stream.Stream;
  *
  * <p>System properties: {@code bench.only} (comma-separated scenario names, default {@code all}),
  * {@code bench.reps} (repetitions of each scenario, default 3), {@code bench.quiet} (the CPU idle
- * share to wait for before each repetition, default 0.85; 0 waits for nothing) and {@code
- * bench.quietWait} (the longest that wait, in seconds, default 60). Each repetition runs on a new
- * database in a new temp folder, deleted afterwards. The repetitions are interleaved (every
- * scenario once, then every scenario again), so a burst of load on the machine is spread over
- * scenarios rather than landing on all repetitions of one.
+ * share to wait for before each repetition, default 0.85; 0 waits for nothing), {@code
+ * bench.quietWait} (the longest that wait, in seconds, default 60) and {@code bench.scale} (a
+ * factor on the job and sample counts, default 1; smaller only to check the harness quickly). Each
+ * repetition runs on a new database in a new temp folder, deleted afterwards. The repetitions are
+ * interleaved (every scenario once, then every scenario again), so a burst of load on the machine
+ * is spread over scenarios rather than landing on all repetitions of one.
  */
 public final class Benchmarks {
-  private static final List<Scenario> SCENARIOS =
+  /** Every scenario of the suite, in the order they run. */
+  static final List<Scenario> SCENARIOS =
       List.of(
           Reference.sqlite(),
           Throughput.burn("burn", "FULL"),
@@ -60,14 +62,31 @@ public final class Benchmarks {
       Heap.runFork(Path.of(args[1]));
       return;
     }
+    Results results = run(SCENARIOS, Map.of());
+    System.exit(results.failures().isEmpty() ? 0 : 1);
+  }
+
+  /** The samples of every chosen metric, and the repetitions that failed. */
+  record Results(Map<Metric, List<Double>> samples, List<String> failures) {}
+
+  /**
+   * Runs the scenarios of {@code all} chosen by {@code bench.only} (a name, or a key of {@code
+   * groups}), {@code bench.reps} times each, prints the table and any failures, and returns them.
+   */
+  static Results run(List<Scenario> all, Map<String, List<Scenario>> groups) throws Exception {
     int reps = Integer.parseInt(System.getProperty("bench.reps", "3").trim());
     if (reps < 1) {
       throw new IllegalArgumentException("bench.reps must be at least 1, was " + reps);
     }
-    List<Scenario> chosen = choose(System.getProperty("bench.only", "all"));
+    List<Scenario> chosen = choose(all, groups, System.getProperty("bench.only", "all"));
     double quiet = Double.parseDouble(System.getProperty("bench.quiet", "0.85").trim());
     long quietWait = Long.parseLong(System.getProperty("bench.quietWait", "60").trim());
 
+    if (Workload.SCALE != 1) {
+      say(
+          "bench.scale=%s: job and sample counts scaled, for a check of the harness",
+          Workload.SCALE);
+    }
     say(
         "java %s (%s), %d CPUs, max heap %d MiB; %d repetitions of: %s",
         System.getProperty("java.version"),
@@ -161,30 +180,41 @@ public final class Benchmarks {
       failures.forEach(f -> System.out.println("FAILED: " + f));
     }
     System.out.flush();
-    System.exit(failures.isEmpty() ? 0 : 1);
+    return new Results(samples, failures);
   }
 
-  private static List<Scenario> choose(String only) {
+  private static List<Scenario> choose(
+      List<Scenario> all, Map<String, List<Scenario>> groups, String only) {
     if (only.isBlank() || only.trim().equalsIgnoreCase("all")) {
-      return SCENARIOS;
+      return all;
     }
     List<Scenario> chosen = new ArrayList<>();
     for (String name : only.split(",")) {
-      Scenario found =
-          SCENARIOS.stream()
-              .filter(s -> s.name().equalsIgnoreCase(name.trim()))
+      List<Scenario> found =
+          groups.entrySet().stream()
+              .filter(g -> g.getKey().equalsIgnoreCase(name.trim()))
+              .map(Map.Entry::getValue)
               .findFirst()
-              .orElseThrow(
+              .orElseGet(
                   () ->
-                      new IllegalArgumentException(
-                          "bench.only: no scenario "
-                              + name.trim()
-                              + "; there are "
-                              + SCENARIOS.stream()
-                                  .map(Scenario::name)
-                                  .collect(Collectors.joining(", "))));
-      if (!chosen.contains(found)) {
-        chosen.add(found);
+                      List.of(
+                          all.stream()
+                              .filter(s -> s.name().equalsIgnoreCase(name.trim()))
+                              .findFirst()
+                              .orElseThrow(
+                                  () ->
+                                      new IllegalArgumentException(
+                                          "bench.only: no scenario "
+                                              + name.trim()
+                                              + "; there are "
+                                              + Stream.concat(
+                                                      groups.keySet().stream(),
+                                                      all.stream().map(Scenario::name))
+                                                  .collect(Collectors.joining(", "))))));
+      for (Scenario s : found) {
+        if (!chosen.contains(s)) {
+          chosen.add(s);
+        }
       }
     }
     return chosen;

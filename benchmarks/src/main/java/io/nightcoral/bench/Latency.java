@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
  * Instant.now()} (microseconds) with the timer's due time (epoch millis).
  */
 final class Latency {
-  private static final int WARM_UP = 500;
-  private static final int SAMPLES = 2_000;
-  private static final int PENDING_TIMERS = 100_000;
+  private static final int WARM_UP = Workload.scaled(500, 20);
+  private static final int SAMPLES = Workload.scaled(2_000, 50);
+  private static final int PENDING_TIMERS = Workload.scaled(100_000, 100);
   private static final int TIMER_ADDERS = 16;
-  private static final int DUE_TIMERS = 500;
+  private static final int DUE_TIMERS = Workload.scaled(500, 20);
   private static final int WARM_UP_TIMERS = 20;
   private static final long FIRST_DUE_MILLIS = 1_000;
   private static final long DUE_SPACING_MILLIS = 10;

@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -18,13 +20,14 @@ import org.sqlite.SQLiteConfig;
  * are the yardstick for add1, add8 and addAll in the same run.
  */
 final class Reference {
-  private static final String SCHEMA = "io/nightcoral/internal/store/schema-1.sql";
+  private static final String SCHEMA = "io/nightcoral/internal/store/sqlite/schema-%d.sql";
   private static final String INSERT =
-      "INSERT INTO jobs (payload, due_at, created_at) VALUES (?, ?, ?) RETURNING id";
+      "INSERT INTO jobs (payload, due_at, created_at, job_key, priority) VALUES (?, ?, ?, NULL, 0)"
+          + " ON CONFLICT (job_key) WHERE job_key IS NOT NULL DO NOTHING RETURNING id";
   private static final String PAYLOAD = "{\"task\":\"noop\",\"a\":0,\"b\":0}";
-  private static final int SINGLE_ROWS = 5_000;
+  private static final int SINGLE_ROWS = Workload.scaled(5_000, 100);
   private static final int BATCH = 1_000;
-  private static final int BATCHES = 100;
+  private static final int BATCHES = Workload.scaled(100, 2);
 
   private Reference() {}
 
@@ -86,24 +89,34 @@ final class Reference {
     db.commit();
   }
 
-  /** The coordinator's schema, read from its jar, one statement per entry. */
+  /**
+   * The coordinator's schema as a new store creates it: every version's script from its jar, in
+   * order, one statement per entry.
+   */
   private static List<String> schema() throws IOException {
-    String text;
-    try (InputStream in = Reference.class.getClassLoader().getResourceAsStream(SCHEMA)) {
-      if (in == null) {
-        throw new IOException("the coordinator's schema resource " + SCHEMA + " is missing");
+    List<String> statements = new ArrayList<>();
+    for (int version = 1; ; version++) {
+      String resource = String.format(Locale.ROOT, SCHEMA, version);
+      String text;
+      try (InputStream in = Reference.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          if (version == 1) {
+            throw new IOException("the coordinator's schema resource " + resource + " is missing");
+          }
+          return statements;
+        }
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    StringBuilder kept = new StringBuilder();
-    for (String line : text.split("\n")) {
-      if (!line.strip().startsWith("--")) {
-        kept.append(line).append('\n');
+      StringBuilder kept = new StringBuilder();
+      for (String line : text.split("\n")) {
+        if (!line.strip().startsWith("--")) {
+          kept.append(line).append('\n');
+        }
       }
+      List.of(kept.toString().split(";\\s*\n")).stream()
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .forEach(statements::add);
     }
-    return List.of(kept.toString().split(";\\s*\n")).stream()
-        .map(String::strip)
-        .filter(s -> !s.isEmpty())
-        .toList();
   }
 }

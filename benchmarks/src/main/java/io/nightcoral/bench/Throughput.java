@@ -6,11 +6,11 @@ import java.util.List;
 /** Throughput scenarios: burning down a backlog, and storing jobs with add and addAll. */
 final class Throughput {
   private static final int BATCH = 1_000;
-  private static final int BURN_JOBS = 100_000;
-  private static final int ADD1_JOBS = 20_000;
+  private static final int BURN_JOBS = BATCH * Workload.scaled(100, 1);
+  private static final int ADD1_JOBS = Workload.scaled(20_000, 100);
   private static final int ADD8_THREADS = 8;
-  private static final int ADD8_JOBS_PER_THREAD = 10_000;
-  private static final int ADDALL_BATCHES = 200;
+  private static final int ADD_JOBS_PER_THREAD = Workload.scaled(10_000, 100);
+  private static final int ADDALL_BATCHES = Workload.scaled(200, 2);
   private static final int WARM_UP_JOBS = 2_000;
 
   private Throughput() {}
@@ -67,36 +67,37 @@ final class Throughput {
   }
 
   static Scenario add8() {
-    Metric rate = new Metric("add8", "jobs/s", Target.atLeast(40_000));
+    return addFromThreads("add8", ADD8_THREADS, Target.atLeast(40_000));
+  }
+
+  /** {@code threads} threads adding at once, each add durable on return (group commit). */
+  static Scenario addFromThreads(String name, int threads, Target target) {
+    Metric rate = new Metric(name, "jobs/s", target);
     return new Scenario(
-        "add8",
-        ADD8_THREADS
-            + " threads x "
-            + ADD8_JOBS_PER_THREAD
-            + " adds at once (group commit), no workers",
+        name,
+        threads + " threads x " + ADD_JOBS_PER_THREAD + " adds at once (group commit), no workers",
         List.of(rate),
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             BenchJob job = BenchJob.of(BenchJob.NOOP);
             Workload.concurrently(
-                ADD8_THREADS,
+                threads,
                 () -> {
-                  for (int i = 0; i < WARM_UP_JOBS / ADD8_THREADS; i++) {
+                  for (int i = 0; i < WARM_UP_JOBS / threads; i++) {
                     nc.add(job);
                   }
                   return null;
                 });
             long elapsed =
                 Workload.concurrently(
-                    ADD8_THREADS,
+                    threads,
                     () -> {
-                      for (int i = 0; i < ADD8_JOBS_PER_THREAD; i++) {
+                      for (int i = 0; i < ADD_JOBS_PER_THREAD; i++) {
                         nc.add(job);
                       }
                       return null;
                     });
-            trial.record(
-                rate, Samples.perSecond((long) ADD8_THREADS * ADD8_JOBS_PER_THREAD, elapsed));
+            trial.record(rate, Samples.perSecond((long) threads * ADD_JOBS_PER_THREAD, elapsed));
           }
         });
   }

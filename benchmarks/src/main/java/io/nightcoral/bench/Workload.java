@@ -21,9 +21,29 @@ final class Workload {
   /** The longest any single wait of a benchmark may take before the repetition fails. */
   static final long WAIT_SECONDS = 300;
 
+  /**
+   * {@code bench.scale} (default 1): a factor on the job and sample counts of the throughput,
+   * latency and reference scenarios (and the peers'); below 1 only to check the harness quickly.
+   */
+  static final double SCALE = scale();
+
   private static final String WORKER_MAIN = "io.nightcoral.worker.WorkerMain";
 
   private Workload() {}
+
+  private static double scale() {
+    String text = System.getProperty("bench.scale", "1").trim();
+    double scale = Double.parseDouble(text);
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("bench.scale must be a number above 0, was " + text);
+    }
+    return scale;
+  }
+
+  /** {@code n} times {@link #SCALE}, rounded, and at least {@code least}. */
+  static int scaled(int n, int least) {
+    return (int) Math.max(least, Math.min(Integer.MAX_VALUE, Math.round(n * SCALE)));
+  }
 
   /** {@code n} jobs of {@code task}, as one immutable list. */
   static List<BenchJob> jobs(int n, String task) {
