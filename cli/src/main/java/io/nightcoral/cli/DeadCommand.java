@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 /** {@code nightcoral dead}: the jobs set aside after their last failed attempt. */
 @Command(
     name = "dead",
-    mixinStandardHelpOptions = true,
     description = {
       "Dead jobs, oldest death first; works while a server runs.",
       "The table shows each error's first line; --json has the whole error and stack."

@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 /** {@code nightcoral delete-dead ID}: deletes a dead job, while no server holds the database. */
 @Command(
     name = "delete-dead",
-    mixinStandardHelpOptions = true,
     description = {
       "Deletes dead job ID for good.",
       "Only while no server holds the database: a running server's console does it live."

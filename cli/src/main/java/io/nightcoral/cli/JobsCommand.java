@@ -17,7 +17,6 @@ import picocli.CommandLine.Spec;
 /** {@code nightcoral jobs}: a page of unfinished jobs, by id. */
 @Command(
     name = "jobs",
-    mixinStandardHelpOptions = true,
     description = {
       "A page of unfinished jobs (queued, timers, retrying), by id; works while a server runs.",
       "A job due now shows as QUEUED, also while a worker runs it."

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -17,6 +18,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "nightcoral",
+    scope = ScopeType.INHERIT, // every command has --help and --version
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Shows a NightCoral database; requeues or deletes its dead jobs.",

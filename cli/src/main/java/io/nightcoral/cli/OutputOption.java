@@ -21,7 +21,7 @@ final class OutputOption {
 
   @Option(
       names = "--json",
-      description = "print one JSON document (full texts, ISO-8601 times) instead of a table")
+      description = "print one JSON document for scripts (full texts, ISO-8601 times)")
   private boolean json;
 
   /** Prints {@code value} as JSON with {@code --json}, otherwise what {@code text} writes. */

@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 /** {@code nightcoral requeue ID}: queues a dead job again, while no server holds the database. */
 @Command(
     name = "requeue",
-    mixinStandardHelpOptions = true,
     description = {
       "Queues dead job ID again with a fresh attempt count; it runs at the server's next start.",
       "Only while no server holds the database: a running server's console does it live."

@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 /** {@code nightcoral schedules}: the recurring jobs. */
 @Command(
     name = "schedules",
-    mixinStandardHelpOptions = true,
     description =
         "Recurring jobs, by name, with their next and last runs; works while a server runs.")
 final class SchedulesCommand implements Callable<Integer> {

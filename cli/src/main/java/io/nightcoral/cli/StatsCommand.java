@@ -11,7 +11,6 @@ import picocli.CommandLine.Spec;
 /** {@code nightcoral stats}: how many jobs of each kind the database holds. */
 @Command(
     name = "stats",
-    mixinStandardHelpOptions = true,
     description = "How many jobs of each kind the database holds; works while a server runs.")
 final class StatsCommand implements Callable<Integer> {
   @Mixin private DatabaseOption database;

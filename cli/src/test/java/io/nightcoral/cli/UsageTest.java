@@ -57,5 +57,6 @@ class UsageTest {
     CliRun version = CliRun.of("--version");
     assertEquals(0, version.exit(), version::toString);
     assertTrue(version.out().matches("nightcoral \\d+\\.\\d+\\.\\d+.*\\R"), version::toString);
+    assertEquals(version, CliRun.of("jobs", "--version"), "every command has --version");
   }
 }
