@@ -10,14 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A real NightCoral of string jobs on a SQLite file, run by the product's fake worker: a job whose
  * text starts with "fail" throws (while {@link #failing} is set) and dies after its attempts (one
- * unless told otherwise); a job "block" waits for {@link #release}; any other job just runs and is
- * remembered in {@link #ran}.
+ * unless told otherwise); a job "block" waits for {@link #release}; a job "work ..." takes {@link
+ * #WORK_NANOS}; any other job just runs and is remembered in {@link #ran}.
  */
 final class TestQueue implements AutoCloseable {
+  /** How long a job "work ..." takes. */
+  static final long WORK_NANOS = 3_000_000;
+
   final AtomicBoolean failing = new AtomicBoolean(true);
   final Set<String> ran = ConcurrentHashMap.newKeySet();
   final CountDownLatch release = new CountDownLatch(1);
@@ -49,6 +53,9 @@ final class TestQueue implements AutoCloseable {
   private String run(String job) throws Exception {
     if (job.startsWith("fail") && failing.get()) {
       throw new IllegalStateException("cannot do " + job);
+    }
+    if (job.startsWith("work ")) {
+      LockSupport.parkNanos(WORK_NANOS); // a job that takes a little time, so jobs flow for a while
     }
     if (job.equals("block") && !release.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("never released");
