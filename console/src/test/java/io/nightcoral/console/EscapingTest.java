@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nightcoral.JobFilter;
 import io.nightcoral.JobOptions;
 import io.nightcoral.JobState;
+import io.nightcoral.NightCoral;
 import io.nightcoral.Schedule;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -57,6 +58,31 @@ class EscapingTest {
       HttpResponse<String> page = client.get("dead/" + dead, login);
       assertEscaped(page, 2); // its text and its stack
       assertTrue(page.body().contains("\tat "), page.body());
+    }
+  }
+
+  /** A job type whose JSON a string job's text is not. */
+  record Task(String name) {}
+
+  @Test
+  void whyADeadJobsTextNoLongerDecodesIsShownAsText() throws Exception {
+    Path db;
+    try (TestQueue strings = new TestQueue(dir, 1)) {
+      strings.deadJob(SCRIPT);
+      db = dir.resolve("console.db");
+    }
+    try (NightCoral<Task> tasks = NightCoral.builder(Task.class).databaseFile(db).build();
+        NightCoralConsole console =
+            NightCoralConsole.builder(tasks)
+                .bind("127.0.0.1", 0)
+                .token(ConsoleSecurityTest.TOKEN)
+                .start()) {
+      ConsoleClient client = new ConsoleClient(console.uri());
+      long id = tasks.deadJobs().get(0).id();
+      assertTrue(tasks.deadJobs().get(0).decodeError() != null);
+      HttpResponse<String> page = client.get("dead/" + id, client.login(ConsoleSecurityTest.TOKEN));
+      assertTrue(page.body().contains("no longer decodes"), page.body());
+      assertEscaped(page, 2);
     }
   }
 
