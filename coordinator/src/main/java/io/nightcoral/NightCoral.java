@@ -80,6 +80,7 @@ public final class NightCoral<J> implements AutoCloseable {
 
   private final Object lifecycle = new Object();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
   private final Thread exitHook = new Thread(this::stopWorkersAtExit, "nightcoral-exit");
   private WorkerPool pool; // guarded by lifecycle
   private boolean exitHookAdded; // guarded by lifecycle
@@ -207,6 +208,25 @@ public final class NightCoral<J> implements AutoCloseable {
           "launch(count) starts fake workers; without fakeWorker(...), name the handler class");
     }
     launch(FakeWorker.class.getName(), count);
+  }
+
+  /**
+   * Whether the workers run: not launched, running, stopped by too many deaths (and why), closed.
+   */
+  public PoolStatus poolStatus() {
+    if (closed.get()) {
+      return new PoolStatus(PoolStatus.State.CLOSED, null);
+    }
+    WorkerPool p;
+    synchronized (lifecycle) {
+      p = pool;
+    }
+    if (p == null) {
+      return new PoolStatus(PoolStatus.State.NOT_LAUNCHED, null);
+    }
+    return p.stopped()
+        ? new PoolStatus(PoolStatus.State.STOPPED, p.stopReason())
+        : new PoolStatus(PoolStatus.State.RUNNING, null);
   }
 
   /** Like {@link #launch(String, int)}, naming the handler by its class. */
@@ -590,8 +610,28 @@ public final class NightCoral<J> implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
+      awaitClosed(); // another thread closes it: return once that is done
       return;
     }
+    try {
+      closeNow();
+    } finally {
+      closeDone.complete(null);
+    }
+  }
+
+  private void awaitClosed() {
+    try {
+      closeDone.get(
+          settings.closeTimeout().toMillis() + 2 * STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("{}: another close() did not finish: {}", name, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeNow() {
     long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
     try {
       queue.drain().get(settings.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -647,14 +687,12 @@ public final class NightCoral<J> implements AutoCloseable {
   }
 
   /**
-   * On an orderly JVM exit the children stop with it (a {@code kill -9} ends them through stdin
-   * EOF).
+   * On an orderly JVM exit (SIGTERM) NightCoral closes as {@link #close()} does: running jobs may
+   * finish within {@code closeTimeout}, and the children stop with it (a {@code kill -9} of the
+   * server ends them through stdin EOF). A close() already under way elsewhere is waited for.
    */
   private void stopWorkersAtExit() {
-    WorkerPool p = pool;
-    if (p != null && !closed.get()) {
-      p.shutdown(Duration.ofSeconds(1));
-    }
+    close();
   }
 
   private void releaseLock() {

@@ -134,10 +134,14 @@ class ChildDeathTest {
       DeadJob<TestJob> dead = nc.deadJobs().get(0);
       assertEquals(job, dead.id());
       assertTrue(dead.lastError().contains("the local handler fails hard"), dead.lastError());
-      assertEquals(
-          1,
-          errors.stream().filter(e -> e.kind() == WorkerPoolError.Kind.WORKER_KILLED).count(),
-          errors.toString());
+      // notifyError runs on a callback thread: its news may come a little after the stats
+      await()
+          .until(
+              () ->
+                  errors.stream()
+                          .filter(e -> e.kind() == WorkerPoolError.Kind.WORKER_KILLED)
+                          .count()
+                      == 1);
       await().until(() -> nc.stats().workers() == 1 && nc.stats().idleWorkers() == 1);
       assertEquals(
           new TestJob("square", 25), Await.get(nc.addQuery(new TestJob("square", 5)).reply()));

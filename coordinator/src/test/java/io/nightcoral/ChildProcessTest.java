@@ -73,6 +73,7 @@ class ChildProcessTest {
       await().until(() -> nc.stats().workers() == 3 && nc.stats().idleWorkers() == 3);
       assertEquals(21, nc.stats().retired());
       assertEquals(1, nc.stats().died());
+      await().until(() -> !errors.isEmpty()); // notifyError runs on a callback thread
       assertEquals(1, errors.size());
       WorkerPoolError error = errors.get(0);
       assertEquals(WorkerPoolError.Kind.WORKER_DIED, error.kind());

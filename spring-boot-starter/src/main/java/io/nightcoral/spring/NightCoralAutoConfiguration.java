@@ -11,7 +11,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -103,24 +105,26 @@ public class NightCoralAutoConfiguration {
   static class HealthConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "nightcoralHealthIndicator")
-    NightCoralHealthIndicator nightcoralHealthIndicator(NightCoral<?> nightCoral, PoolState state) {
-      return new NightCoralHealthIndicator(nightCoral, state);
+    NightCoralHealthIndicator nightcoralHealthIndicator(NightCoral<?> nightCoral) {
+      return new NightCoralHealthIndicator(nightCoral);
     }
   }
 
   /**
-   * Where the web console is mounted at {@code nightcoral.console.path} once the {@code
-   * nightcoral-console} module exists; until then, asking for it fails at start-up.
+   * The web console, mounted in the application's servlet container at {@code
+   * nightcoral.console.path} when {@code nightcoral.console.enabled} is true and {@code
+   * nightcoral-console} is on the class path; changes need {@code nightcoral.console.token}, and
+   * {@code nightcoral.console.read-only} refuses them all.
    */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnProperty(prefix = "nightcoral.console", name = "enabled")
+  @ConditionalOnClass(name = "io.nightcoral.console.NightCoralConsole")
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
   static class ConsoleConfiguration {
-    ConsoleConfiguration(NightCoralProperties properties) {
-      throw new IllegalStateException(
-          "nightcoral.console.enabled is true, but this version of the starter cannot mount the"
-              + " console at "
-              + properties.getConsole().getPath()
-              + " yet: the nightcoral-console module does not exist yet");
+    @Bean
+    ServletRegistrationBean<?> nightcoralConsole(
+        NightCoral<?> nightCoral, NightCoralProperties properties) {
+      return ConsoleMount.servlet(nightCoral, properties.getConsole());
     }
   }
 }

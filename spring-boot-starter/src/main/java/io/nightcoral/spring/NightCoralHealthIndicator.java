@@ -2,6 +2,7 @@ package io.nightcoral.spring;
 
 import io.nightcoral.NightCoral;
 import io.nightcoral.NightCoralException;
+import io.nightcoral.PoolStatus;
 import io.nightcoral.Stats;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -13,12 +14,10 @@ import org.springframework.boot.actuate.health.Health;
  */
 public class NightCoralHealthIndicator extends AbstractHealthIndicator {
   private final NightCoral<?> nightCoral;
-  private final PoolState state;
 
-  NightCoralHealthIndicator(NightCoral<?> nightCoral, PoolState state) {
+  NightCoralHealthIndicator(NightCoral<?> nightCoral) {
     super("NightCoral health check failed");
     this.nightCoral = nightCoral;
-    this.state = state;
   }
 
   @Override
@@ -30,12 +29,14 @@ public class NightCoralHealthIndicator extends AbstractHealthIndicator {
       builder.down().withDetail("reason", e.getMessage());
       return;
     }
-    String stopped = state.stoppedReason();
-    if (stopped != null && stats.workers() == 0) {
-      builder.down().withDetail("reason", "the worker pool stopped: " + stopped);
-    } else {
-      builder.up();
+    PoolStatus pool = nightCoral.poolStatus();
+    switch (pool.state()) {
+      case STOPPED ->
+          builder.down().withDetail("reason", "the worker pool stopped: " + pool.reason());
+      case CLOSED -> builder.down().withDetail("reason", "NightCoral is closed");
+      default -> builder.up();
     }
+    builder.withDetail("pool", pool.state().name());
     builder
         .withDetail("workers", stats.workers())
         .withDetail("idleWorkers", stats.idleWorkers())

@@ -144,13 +144,41 @@ public class NightCoralProperties {
     }
   }
 
-  /** The web console, mounted in this application once the nightcoral-console module exists. */
+  /**
+   * The web console, mounted in this application (it needs nightcoral-console on the class path).
+   */
   public static class Console {
     /** Whether to mount the console (it needs nightcoral-console on the class path). */
     private boolean enabled = false;
 
     /** The path the console is mounted at. */
     private String path = "/nightcoral";
+
+    /** The access token that changes (requeue, delete, run now, remove) need; none: read-only. */
+    private String token;
+
+    /** Whether to refuse every change, even with the token. */
+    private boolean readOnly = false;
+
+    /** The access token that changes need, or null. */
+    public String getToken() {
+      return token;
+    }
+
+    /** Sets the access token that changes need. */
+    public void setToken(String token) {
+      this.token = token;
+    }
+
+    /** Whether every change is refused. */
+    public boolean isReadOnly() {
+      return readOnly;
+    }
+
+    /** Sets whether every change is refused. */
+    public void setReadOnly(boolean readOnly) {
+      this.readOnly = readOnly;
+    }
 
     /** Whether to mount the console. */
     public boolean isEnabled() {

@@ -35,7 +35,9 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -121,9 +123,6 @@ class NightCoralAutoConfigurationTest {
     runner()
         .withPropertyValues("nightcoral.job-type=string", "nightcoral.workers=2")
         .run(context -> assertFailure(context, "nightcoral.handler-class is not set"));
-    runner()
-        .withPropertyValues("nightcoral.job-type=string", "nightcoral.console.enabled=true")
-        .run(context -> assertFailure(context, "cannot mount the console at /nightcoral"));
   }
 
   @Test
@@ -334,5 +333,45 @@ class NightCoralAutoConfigurationTest {
           }
         });
     return new ObjectMapper().registerModule(module);
+  }
+
+  @Test
+  void theConsoleIsMountedAtItsPathWhenAskedFor() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(NightCoralAutoConfiguration.class))
+        .withPropertyValues(
+            "nightcoral.database-file=" + dir.resolve("console.db"),
+            "nightcoral.job-type=string",
+            "nightcoral.console.enabled=true",
+            "nightcoral.console.path=/ops/nightcoral",
+            "nightcoral.console.token=a-token-of-sixteen-chars")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              ServletRegistrationBean<?> console =
+                  context.getBean("nightcoralConsole", ServletRegistrationBean.class);
+              assertThat(console.getUrlMappings()).containsExactly("/ops/nightcoral/*");
+              assertThat(console.getServlet().getClass().getName())
+                  .isEqualTo("io.nightcoral.console.NightCoralConsoleServlet");
+            });
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(NightCoralAutoConfiguration.class))
+        .withPropertyValues(
+            "nightcoral.database-file=" + dir.resolve("none.db"), "nightcoral.job-type=string")
+        .run(context -> assertThat(context).doesNotHaveBean("nightcoralConsole"));
+  }
+
+  @Test
+  void healthIsDownOnceNightCoralIsClosed() {
+    runner()
+        .withPropertyValues("nightcoral.job-type=string")
+        .run(
+            context -> {
+              NightCoral<?> nc = context.getBean(NightCoral.class);
+              NightCoralHealthIndicator health = new NightCoralHealthIndicator(nc);
+              assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+              nc.close();
+              assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+            });
   }
 }

@@ -61,6 +61,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private volatile boolean stopping;
   private volatile boolean launched;
   private volatile boolean stoppedItself;
+  private volatile String stopReason;
 
   private record PendingPing(long id, long sentNanos) {}
 
@@ -152,6 +153,11 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   @Override
   public boolean stopped() {
     return stoppedItself;
+  }
+
+  @Override
+  public String stopReason() {
+    return stopReason;
   }
 
   @Override
@@ -347,6 +353,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
               + id
               + " "
               + reason;
+      stopReason = why;
       log.error("{}: {}", settings.name(), why);
       listener.poolStopped(why);
       children.forEach(w -> w.kill("the pool stopped"));

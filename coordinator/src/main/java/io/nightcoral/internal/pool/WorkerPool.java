@@ -15,6 +15,11 @@ public interface WorkerPool {
     return false;
   }
 
+  /** Why the pool stopped itself, or null. */
+  default String stopReason() {
+    return null;
+  }
+
   /** The workers being started that are not ready yet. */
   default List<Worker> starting() {
     return List.of();
