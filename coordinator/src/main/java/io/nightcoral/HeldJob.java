@@ -16,6 +16,10 @@ final class HeldJob {
   final long dueAt;
   final boolean wasTimer;
   final int priority;
+
+  /** The coordinator that awaits this job's reply, if another one (a shared store), else null. */
+  String replyTo;
+
   boolean started;
 
   /** When its handler started, in queue time (epoch milliseconds). */

@@ -79,6 +79,11 @@ final class JobCounts {
     due -= jobs;
   }
 
+  /** Another coordinator stored a timer due at {@code dueAt}: wake for it. */
+  void timerAt(long dueAt) {
+    nextDue = Math.min(nextDue, Math.max(dueAt, horizon + 1));
+  }
+
   /** A due job was put off until {@code dueAt}. */
   void postponed(long dueAt) {
     due--;

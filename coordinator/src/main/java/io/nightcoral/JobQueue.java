@@ -10,6 +10,8 @@ import io.nightcoral.internal.store.DeadRow;
 import io.nightcoral.internal.store.Inserted;
 import io.nightcoral.internal.store.JobRow;
 import io.nightcoral.internal.store.JobStore;
+import io.nightcoral.internal.store.Notice;
+import io.nightcoral.internal.store.ReplyRow;
 import io.nightcoral.internal.store.ScheduleRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -44,6 +46,12 @@ final class JobQueue implements PoolListener {
   private static final int MAX_COMMANDS_PER_TURN = 2_000;
   private static final long FAULT_PAUSE_MILLIS = 1_000;
 
+  /**
+   * On a shared store, how often the queue looks at the database even if no notice came (the safety
+   * poll behind LISTEN/NOTIFY), renews its lease and recounts.
+   */
+  static final long POLL_MILLIS = 5_000;
+
   /** The longest a turn waits for more callers to share its commit. */
   static final long MAX_GATHER_NANOS = 1_000_000;
 
@@ -56,6 +64,7 @@ final class JobQueue implements PoolListener {
   /** What the queue needs to know besides its store. */
   record Settings(
       String name,
+      long leaseMillis,
       int cacheJobs,
       int maxAttempts,
       Backoff backoff,
@@ -148,6 +157,9 @@ final class JobQueue implements PoolListener {
   private boolean stopRequested;
   private boolean pendingBlocked; // this turn could not write the workers' reports
   private long nextScheduleRun;
+  private long nextPoll; // shared stores only
+  private boolean schedulesChanged; // another coordinator said so
+  private boolean repliesWaiting; // another coordinator sent replies
   private final int[] callsPerTurn = new int[16]; // of the last turns, in a ring
   private int turns;
   private long commitNanos = 100_000; // moving average of a commit's time
@@ -187,6 +199,7 @@ final class JobQueue implements PoolListener {
   }
 
   void start() {
+    store.listen(notice -> submitEvent(() -> heard(notice)));
     if (counts.due() > 0 || counts.later() > 0) {
       log.info(
           "{}: recovered {} due jobs and {} timers from an earlier run",
@@ -203,7 +216,7 @@ final class JobQueue implements PoolListener {
   Call<Inserted[]> insert(List<NewJob> jobs, List<CompletableFuture<String>> replyFutures) {
     return call(
         () -> {
-          Inserted[] ids = insertNow(jobs);
+          Inserted[] ids = insertNow(jobs, replyFutures != null);
           if (replyFutures != null) {
             afterCommit.add(
                 () -> {
@@ -541,11 +554,17 @@ final class JobQueue implements PoolListener {
           retired++;
           // The reply goes out now, not after the commit: the handler has finished, and if the
           // commit were lost the job would simply run again (at least once).
-          replies.complete(jobId, reply);
+          String replyTo = held.replyTo;
+          if (replyTo == null) {
+            replies.complete(jobId, reply);
+          }
           pending.add(
               () -> {
                 store.finished(jobId);
                 insertNow(posts);
+                if (replyTo != null) { // another coordinator awaits it
+                  store.sendReply(replyTo, new ReplyRow(jobId, false, reply, null, null, null));
+                }
               });
           trace("job {} done by worker {}: {}", held);
         });
@@ -634,10 +653,72 @@ final class JobQueue implements PoolListener {
         });
   }
 
+  /** News from another coordinator; only notes it, the turn acts on it. */
+  private void heard(Notice notice) {
+    switch (notice.kind()) {
+      case DUE -> ready.invalidate();
+      case TIMER -> counts.timerAt(notice.at());
+      case SCHEDULE -> schedulesChanged = true;
+      case REPLY -> repliesWaiting = true;
+    }
+  }
+
+  /**
+   * On a shared store: acts on other coordinators' news, and at each safety poll renews this
+   * coordinator's lease (taking back the jobs of coordinators whose lease lapsed) and recounts.
+   */
+  private void takeNews() throws SQLException {
+    if (!store.shared()) {
+      return;
+    }
+    if (now >= nextPoll) {
+      int returned = store.renewLease(now, settings.leaseMillis());
+      if (returned > 0) {
+        afterCommit.add(
+            () ->
+                log.warn(
+                    "{}: {} jobs of coordinators whose lease lapsed went back to the queue",
+                    name,
+                    returned));
+      }
+      counts.recount(now);
+      ready.invalidate();
+      schedulesChanged = true;
+      repliesWaiting = true;
+      nextPoll = now + POLL_MILLIS;
+    }
+    if (schedulesChanged) {
+      schedulesChanged = false;
+      nextScheduleRun = store.nextScheduleRun();
+    }
+    if (repliesWaiting) {
+      repliesWaiting = false;
+      for (ReplyRow reply : store.takeReplies()) {
+        afterCommit.add(
+            () -> {
+              if (reply.failed()) {
+                replies.fail(
+                    reply.jobId(),
+                    new JobFailedException(
+                        reply.jobId(),
+                        reply.errorClass(),
+                        reply.errorMessage(),
+                        reply.errorStack()));
+              } else {
+                replies.complete(reply.jobId(), reply.payload());
+              }
+            });
+      }
+    }
+  }
+
   /** A job a worker gave back unstarted: deleted if a caller asked for that, else queued again. */
   private void giveBack(HeldJob held) {
     CompletableFuture<Boolean> deleter = held.deleter;
     if (deleter == null) {
+      if (store.shared()) {
+        pending.add(() -> store.release(List.of(held.id))); // let any coordinator take it
+      }
       ready.invalidate();
       return;
     }
@@ -699,6 +780,9 @@ final class JobQueue implements PoolListener {
 
   private void awaitCommands(List<Command> batch) throws InterruptedException {
     long wakeAt = Math.min(counts.nextDue(), nextScheduleRun);
+    if (store.shared()) {
+      wakeAt = Math.min(wakeAt, nextPoll);
+    }
     if (faultUntil > 0 && (ready.mayHaveDue() || pending.hasUncommitted())) {
       wakeAt = Math.min(wakeAt, faultUntil);
     }
@@ -788,6 +872,7 @@ final class JobQueue implements PoolListener {
         }
       }
       advanceTime();
+      takeNews();
       fireSchedules();
       for (Command c : batch) {
         if (c instanceof Call<?> call) {
@@ -890,12 +975,18 @@ final class JobQueue implements PoolListener {
   }
 
   private Inserted[] insertNow(List<NewJob> jobs) throws SQLException {
+    return insertNow(jobs, false);
+  }
+
+  /** Stores jobs; {@code awaited}: this coordinator waits for their replies. */
+  private Inserted[] insertNow(List<NewJob> jobs, boolean awaited) throws SQLException {
     Inserted[] ids = new Inserted[jobs.size()];
     for (int i = 0; i < ids.length; i++) {
       NewJob job = jobs.get(i);
       long horizon = counts.horizon();
       long dueAt = job.dueAt(horizon);
-      Inserted inserted = store.insert(job.payload(), dueAt, horizon, job.key(), job.priority());
+      Inserted inserted =
+          store.insert(job.payload(), dueAt, horizon, job.key(), job.priority(), awaited);
       ids[i] = inserted;
       if (inserted.created() && counts.stored(dueAt)) {
         ready.stored(new JobRow(inserted.id(), job.payload(), dueAt, horizon, 0, job.priority()));
@@ -987,6 +1078,7 @@ final class JobQueue implements PoolListener {
                 job.dueAt(),
                 job.wasTimer(),
                 job.priority());
+        held.replyTo = job.replyTo();
         loads.assign(held);
         sentThisTurn.add(held);
         afterCommit.add(
@@ -1040,6 +1132,17 @@ final class JobQueue implements PoolListener {
             @Override
             public void apply() throws SQLException {
               bury(held.id, held.attempt, failure);
+              if (held.replyTo != null) { // another coordinator awaits it
+                store.sendReply(
+                    held.replyTo,
+                    new ReplyRow(
+                        held.id,
+                        true,
+                        null,
+                        failure.className(),
+                        failure.message(),
+                        failure.stack()));
+              }
             }
           });
       return;
@@ -1116,6 +1219,9 @@ final class JobQueue implements PoolListener {
     }
     faultUntil = now + FAULT_PAUSE_MILLIS;
     try {
+      if (store.shared() && !sentThisTurn.isEmpty()) {
+        store.release(sentThisTurn.stream().map(h -> h.id).toList()); // claimed, never sent
+      }
       resync();
       store.commit();
     } catch (SQLException e) {

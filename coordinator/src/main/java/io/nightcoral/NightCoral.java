@@ -139,6 +139,7 @@ public final class NightCoral<J> implements AutoCloseable {
               new QueueClock(clock, settings.ticker(), log, name),
               new JobQueue.Settings(
                   name,
+                  settings.nodeLeaseTimeout().toMillis(),
                   settings.cacheJobs(),
                   settings.maxAttempts(),
                   new Backoff(settings.retryFirst(), settings.retryMax()),

@@ -57,6 +57,9 @@ public final class NightCoralBuilder<J> {
   /** Default for {@link #workerPrefetch}. */
   public static final int DEFAULT_WORKER_PREFETCH = 64;
 
+  /** Default for {@link #nodeLeaseTimeout}. */
+  public static final Duration DEFAULT_NODE_LEASE_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default for {@link #closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -100,6 +103,7 @@ public final class NightCoralBuilder<J> {
   private Synchronous synchronous = Synchronous.FULL;
   private Object meterRegistry;
   private int workerPrefetch = DEFAULT_WORKER_PREFETCH;
+  private Duration nodeLeaseTimeout = DEFAULT_NODE_LEASE_TIMEOUT;
 
   NightCoralBuilder(Function<ObjectMapper, JobCodec<J>> codecs, String jobTypeName) {
     this.codecs = codecs;
@@ -315,6 +319,22 @@ public final class NightCoralBuilder<J> {
     return this;
   }
 
+  /**
+   * On a database several coordinators share (PostgreSQL): how long a coordinator may go without
+   * renewing its lease before the others take back the jobs it held (default 30 s, at least 10 s).
+   * A single SQLite coordinator has no lease.
+   */
+  public NightCoralBuilder<J> nodeLeaseTimeout(Duration timeout) {
+    positive(timeout, "nodeLeaseTimeout");
+    if (timeout.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw new IllegalArgumentException(
+          "nodeLeaseTimeout must be at least 10 s (the lease is renewed every 5 s), was "
+              + timeout);
+    }
+    this.nodeLeaseTimeout = timeout;
+    return this;
+  }
+
   /** How long {@link NightCoral#close()} lets running jobs finish (default 10 s). */
   public NightCoralBuilder<J> closeTimeout(Duration timeout) {
     this.closeTimeout = positive(timeout, "closeTimeout");
@@ -389,7 +409,8 @@ public final class NightCoralBuilder<J> {
             ticker,
             poolTimer,
             meterRegistry,
-            workerPrefetch));
+            workerPrefetch,
+            nodeLeaseTimeout));
   }
 
   private static int positive(int value, String name) {

@@ -29,6 +29,7 @@ final class ReadyCache {
   private final TreeSet<JobRow> jobs = new TreeSet<>(RUN_ORDER);
   private final Map<Long, JobRow> byId = new HashMap<>();
   private boolean mayHaveMore = true;
+  private boolean stale;
 
   ReadyCache(JobStore store, int size) {
     this.store = store;
@@ -37,6 +38,10 @@ final class ReadyCache {
 
   /** A job just stored and due: kept in its place if it belongs among the next jobs to run. */
   void stored(JobRow job) {
+    if (store.shared()) {
+      mayHaveMore = true; // another coordinator may claim it first: only claims fill this cache
+      return;
+    }
     if (jobs.isEmpty() ? !mayHaveMore : RUN_ORDER.compare(job, jobs.last()) < 0) {
       add(job);
       if (jobs.size() > size) {
@@ -60,7 +65,7 @@ final class ReadyCache {
    * read again from the database.
    */
   void invalidate() {
-    clear();
+    stale = true; // read again at the next peek, inside a transaction
   }
 
   boolean mayHaveDue() {
@@ -72,6 +77,9 @@ final class ReadyCache {
    * from the database when empty; null if none.
    */
   JobRow peek(long horizon, int heldCount, LongPredicate held) throws SQLException {
+    if (stale) {
+      clear();
+    }
     if (jobs.isEmpty() && mayHaveMore) {
       int limit = size + heldCount;
       List<JobRow> rows = store.loadDue(horizon, limit);
@@ -98,10 +106,17 @@ final class ReadyCache {
     }
   }
 
-  /** Forgets everything read (after a rollback, or when the order may have changed). */
-  void clear() {
+  /**
+   * Forgets everything read (after a rollback, or when the order may have changed), giving back the
+   * claims on it when the store is shared; runs inside a transaction.
+   */
+  void clear() throws SQLException {
+    if (store.shared() && !byId.isEmpty()) {
+      store.release(List.copyOf(byId.keySet()));
+    }
     jobs.clear();
     byId.clear();
     mayHaveMore = true;
+    stale = false;
   }
 }

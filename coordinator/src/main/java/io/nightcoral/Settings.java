@@ -44,7 +44,8 @@ record Settings<J>(
     LongSupplier ticker,
     Supplier<PoolTimer> poolTimer,
     Object meterRegistry,
-    int workerPrefetch) {
+    int workerPrefetch,
+    Duration nodeLeaseTimeout) {
 
   /** The effective configuration, as logged once at start. */
   @Override

@@ -1,8 +1,10 @@
 package io.nightcoral.internal.store;
 
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Where jobs are kept: the queue's only view of the database. One thread at a time uses a store;
@@ -18,10 +20,54 @@ public interface JobStore extends AutoCloseable {
 
   /**
    * Inserts a job stored at {@code now} and returns its new id (ids are never reused); if {@code
-   * key} is not null and an unfinished job has it, stores nothing and returns that job's id.
+   * key} is not null and an unfinished job has it, stores nothing and returns that job's id. {@code
+   * awaited}: this coordinator waits for the job's reply (on a shared store, the coordinator that
+   * runs it sends the reply here).
    */
-  Inserted insert(String payload, long dueAt, long now, String key, int priority)
+  Inserted insert(String payload, long dueAt, long now, String key, int priority, boolean awaited)
       throws SQLException;
+
+  /**
+   * Whether coordinators in other processes share this store (PostgreSQL): then {@link #loadDue}
+   * claims what it returns, leases and notices apply, and counts are only as fresh as the last
+   * recount.
+   */
+  default boolean shared() {
+    return false;
+  }
+
+  /** This coordinator's id among those sharing the store. */
+  default String node() {
+    return "local";
+  }
+
+  /** Gives back the claims on jobs {@link #loadDue} returned that no worker got. */
+  default void release(Collection<Long> ids) throws SQLException {}
+
+  /**
+   * Sends job {@code jobId}'s reply to coordinator {@code node}, which awaits it, in the
+   * transaction that retires the job (or sets it aside: {@code failed}).
+   */
+  default void sendReply(String node, ReplyRow reply) throws SQLException {}
+
+  /** Takes (deletes and returns) the replies other coordinators sent to this one. */
+  default List<ReplyRow> takeReplies() throws SQLException {
+    return List.of();
+  }
+
+  /**
+   * Renews this coordinator's lease as of {@code now}, and gives the jobs held by coordinators
+   * whose lease lapsed more than {@code leaseMillis} ago back to the queue; returns how many.
+   */
+  default int renewLease(long now, long leaseMillis) throws SQLException {
+    return 0;
+  }
+
+  /**
+   * Starts listening for other coordinators' news, which {@code news} hears on a thread of the
+   * store's; a store that is not shared hears none.
+   */
+  default void listen(Consumer<Notice> news) {}
 
   /** Deletes a job; returns the due time it had, or empty if there was no such job. */
   OptionalLong delete(long id) throws SQLException;

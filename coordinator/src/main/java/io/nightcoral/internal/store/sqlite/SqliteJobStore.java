@@ -242,7 +242,8 @@ public final class SqliteJobStore implements JobStore {
   }
 
   @Override
-  public Inserted insert(String payload, long dueAt, long now, String key, int priority)
+  public Inserted insert(
+      String payload, long dueAt, long now, String key, int priority, boolean awaited)
       throws SQLException {
     insert.setString(1, payload);
     insert.setLong(2, dueAt);
