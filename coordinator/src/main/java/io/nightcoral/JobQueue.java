@@ -127,6 +127,7 @@ final class JobQueue implements PoolListener {
   private final Callbacks callbacks;
   private final Replies replies;
   private final IntSupplier poolSize;
+  private final IntSupplier spares;
   private final Metrics metrics;
   private final Thread thread;
   private final String name;
@@ -172,6 +173,7 @@ final class JobQueue implements PoolListener {
       Callbacks callbacks,
       Replies replies,
       IntSupplier poolSize,
+      IntSupplier spares,
       Metrics metrics) {
     this.store = store;
     this.clock = clock;
@@ -180,6 +182,7 @@ final class JobQueue implements PoolListener {
     this.callbacks = callbacks;
     this.replies = replies;
     this.poolSize = poolSize;
+    this.spares = spares;
     this.metrics = metrics;
     this.counts = new JobCounts(store);
     this.ready = new ReadyCache(store, settings.cacheJobs());
@@ -426,7 +429,7 @@ final class JobQueue implements PoolListener {
   }
 
   Stats stats() {
-    return stats;
+    return stats.withSpares(spares.getAsInt()); // spares become ready between turns too
   }
 
   /** Whether the loop (which also waits for timers) is running. */

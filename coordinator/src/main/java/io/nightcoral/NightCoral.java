@@ -149,6 +149,7 @@ public final class NightCoral<J> implements AutoCloseable {
               callbacks,
               replies,
               this::poolSize,
+              this::spareCount,
               metrics);
       queue.start();
     } catch (SQLException e) {
@@ -260,7 +261,8 @@ public final class NightCoral<J> implements AutoCloseable {
             settings.jobTimeout(),
             settings.workerDeathThreshold(),
             settings.workerDeathDuration(),
-            startRecords == null ? id -> "" : id -> startRecords.forWorker(id).toString());
+            startRecords == null ? id -> "" : id -> startRecords.forWorker(id).toString(),
+            settings.warmSpares());
     return new ProcessPool(
         poolSettings, settings.poolTimer().get(), queue, this::localHandler, metrics::ping);
   }
@@ -277,6 +279,11 @@ public final class NightCoral<J> implements AutoCloseable {
       log.error("{}: localHandler threw on a posted job; storing the job as posted", name, e);
       return payload;
     }
+  }
+
+  private int spareCount() {
+    WorkerPool p = pool;
+    return p == null ? 0 : p.spares();
   }
 
   private int poolSize() {

@@ -57,6 +57,9 @@ public final class NightCoralBuilder<J> {
   /** Default for {@link #workerPrefetch}. */
   public static final int DEFAULT_WORKER_PREFETCH = 64;
 
+  /** Default for {@link #warmSpares}. */
+  public static final int DEFAULT_WARM_SPARES = 1;
+
   /** Default for {@link #nodeLeaseTimeout}. */
   public static final Duration DEFAULT_NODE_LEASE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -104,6 +107,7 @@ public final class NightCoralBuilder<J> {
   private Object meterRegistry;
   private int workerPrefetch = DEFAULT_WORKER_PREFETCH;
   private Duration nodeLeaseTimeout = DEFAULT_NODE_LEASE_TIMEOUT;
+  private int warmSpares = DEFAULT_WARM_SPARES;
 
   NightCoralBuilder(Function<ObjectMapper, JobCodec<J>> codecs, String jobTypeName) {
     this.codecs = codecs;
@@ -320,6 +324,19 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
+   * How many children to keep started and set up beside the workers, taking no jobs, so that one
+   * takes a dead worker's place at once (default 1; 0 for none). A spare counts only in {@link
+   * Stats#spares()}; a new one starts behind each spare promoted.
+   */
+  public NightCoralBuilder<J> warmSpares(int spares) {
+    if (spares < 0 || spares > 16) {
+      throw new IllegalArgumentException("warmSpares must be 0 to 16, was " + spares);
+    }
+    this.warmSpares = spares;
+    return this;
+  }
+
+  /**
    * On a database several coordinators share (PostgreSQL): how long a coordinator may go without
    * renewing its lease before the others take back the jobs it held (default 30 s, at least 10 s).
    * A single SQLite coordinator has no lease.
@@ -410,7 +427,8 @@ public final class NightCoralBuilder<J> {
             poolTimer,
             meterRegistry,
             workerPrefetch,
-            nodeLeaseTimeout));
+            nodeLeaseTimeout,
+            warmSpares));
   }
 
   private static int positive(int value, String name) {

@@ -45,7 +45,8 @@ record Settings<J>(
     Supplier<PoolTimer> poolTimer,
     Object meterRegistry,
     int workerPrefetch,
-    Duration nodeLeaseTimeout) {
+    Duration nodeLeaseTimeout,
+    int warmSpares) {
 
   /** The effective configuration, as logged once at start. */
   @Override

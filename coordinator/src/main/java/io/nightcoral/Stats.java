@@ -11,6 +11,8 @@ package io.nightcoral;
  * @param died workers that died or were killed since this instance started
  * @param timers jobs waiting for a time in the future (timers, and failed jobs waiting to retry)
  * @param dead jobs set aside after {@code maxAttempts} failed attempts
+ * @param spares warm spare children, set up and waiting to take a dead worker's place (counted in
+ *     no other field)
  */
 public record Stats(
     int workers,
@@ -20,4 +22,24 @@ public record Stats(
     long retired,
     long died,
     long timers,
-    long dead) {}
+    long dead,
+    int spares) {
+  /** A snapshot without spares. */
+  public Stats(
+      int workers,
+      int idleWorkers,
+      long queued,
+      long running,
+      long retired,
+      long died,
+      long timers,
+      long dead) {
+    this(workers, idleWorkers, queued, running, retired, died, timers, dead, 0);
+  }
+
+  Stats withSpares(int count) {
+    return count == spares
+        ? this
+        : new Stats(workers, idleWorkers, queued, running, retired, died, timers, dead, count);
+  }
+}

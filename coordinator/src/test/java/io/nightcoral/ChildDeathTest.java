@@ -42,7 +42,7 @@ class ChildDeathTest {
   }
 
   private NightCoralBuilder<TestJob> builder() {
-    return HandlerDir.builder(dir, "death.db");
+    return HandlerDir.builder(dir, "death.db").warmSpares(0); // the tests count and kill children
   }
 
   @Test
@@ -204,7 +204,8 @@ class ChildDeathTest {
                 null,
                 10,
                 Duration.ofSeconds(15),
-                id -> ""),
+                id -> "",
+                0),
             queue,
             payload -> payload,
             nanos -> {});

@@ -28,6 +28,7 @@ class ChildLifecycleTest {
     public static void main(String[] args) throws Exception {
       NightCoral<TestJob> nc = NightCoral.builder(TestJob.class).databaseFile(args[0]).build();
       nc.launch(TestHandler.class, 3);
+      await().until(() -> nc.stats().spares() == 1); // the warm spare is a child too
       for (ProcessHandle child : Children.workers()) {
         System.out.println(child.pid());
       }
@@ -45,7 +46,7 @@ class ChildLifecycleTest {
       while ((line = server.nextLine()) != null && !line.equals("READY")) {
         children.add(Long.parseLong(line.trim()));
       }
-      assertEquals(3, children.size(), "the server's children: " + children);
+      assertEquals(4, children.size(), "three workers and a spare: " + children);
       assertTrue(
           children.stream()
               .allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
@@ -62,7 +63,10 @@ class ChildLifecycleTest {
   @Test
   void closeAlsoStopsAReplacementThatIsStillStarting() throws Exception {
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class).databaseFile(dir.resolve("close.db")).build()) {
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("close.db"))
+            .warmSpares(0) // counts children
+            .build()) {
       nc.launch(TestHandler.class, 2);
       ProcessHandle victim = Children.workers().get(0);
       victim.destroyForcibly();
@@ -77,6 +81,7 @@ class ChildLifecycleTest {
     try (NightCoral<TestJob> nc =
         NightCoral.builder(TestJob.class)
             .databaseFile(dir.resolve("start.db"))
+            .warmSpares(0) // kills the only child again and again
             .poolTimer(() -> timer)
             .build()) {
       nc.launch(TestHandler.class, 1);
@@ -107,6 +112,7 @@ class ChildLifecycleTest {
     try (NightCoral<TestJob> nc =
         NightCoral.builder(TestJob.class)
             .databaseFile(dir.resolve("ping.db"))
+            .warmSpares(0) // freezes a worker
             .pingFrequency(frequency)
             .pingTimeout(timeout)
             .poolTimer(() -> timer)

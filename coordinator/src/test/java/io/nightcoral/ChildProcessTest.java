@@ -38,7 +38,8 @@ class ChildProcessTest {
     try (NightCoral<TestJob> nc = builder().build()) {
       nc.launch(TestHandler.class, 5);
       assertEquals(5, nc.stats().workers());
-      assertEquals(5, Children.workers().size());
+      await().until(() -> nc.stats().spares() == 1); // started beside the workers
+      assertEquals(6, Children.workers().size());
       for (int i = 0; i < 10; i++) {
         nc.add(new TestJob("count", i));
       }
@@ -79,7 +80,8 @@ class ChildProcessTest {
       assertEquals(WorkerPoolError.Kind.WORKER_DIED, error.kind());
       assertEquals(busy.id(), error.jobId().getAsLong());
       assertTrue(error.reason().contains("signal 9"), error.reason());
-      await().until(() -> workerThreads() == 3 * 3); // the dead child's threads are gone too
+      await().until(() -> nc.stats().spares() == 1); // a new spare behind the promoted one
+      await().until(() -> workerThreads() == 4 * 3); // the dead child's threads are gone too
     }
   }
 

@@ -74,6 +74,7 @@ class MetricsTest {
             .databaseFile(dir.resolve("m.db"))
             .metrics(registry)
             .pingFrequency(Duration.ofMillis(100))
+            .warmSpares(0) // kills a worker
             .build();
     try (nc) {
       nc.launch(TestHandler.class, 2);

@@ -95,7 +95,9 @@ final class NightCoralFactory {
           .retryBackoff(p.getRetryBackoff().getFirst(), p.getRetryBackoff().getMax())
           .synchronous(p.getSynchronous())
           .workerPrefetch(p.getWorkerPrefetch())
-          .closeTimeout(p.getCloseTimeout());
+          .closeTimeout(p.getCloseTimeout())
+          .warmSpares(p.getWarmSpares())
+          .nodeLeaseTimeout(p.getNodeLeaseTimeout());
       if (!p.getWorkerConfig().isEmpty()) {
         builder.workerConfig(p.getWorkerConfig());
       }

@@ -105,6 +105,18 @@ public class NightCoralProperties {
   private Duration closeTimeout = Duration.ofSeconds(10);
 
   /**
+   * How many children to keep started beside the workers, taking no jobs, so that one takes a dead
+   * worker's place at once; 0 for none.
+   */
+  private int warmSpares = 1;
+
+  /**
+   * On a database several coordinators share: how long a coordinator may go without renewing its
+   * lease before the others take back the jobs it held (at least 10 s).
+   */
+  private Duration nodeLeaseTimeout = Duration.ofSeconds(30);
+
+  /**
    * Whether jobs, replies and worker-config are written with the context's ObjectMapper instead of
    * NightCoral's default one (JDK time types as text, unknown properties ignored). The children
    * read jobs with their handler's own mapper, so turn this on only with a handler whose
@@ -404,6 +416,26 @@ public class NightCoralProperties {
   /** Sets how long closing lets running jobs finish. */
   public void setCloseTimeout(Duration closeTimeout) {
     this.closeTimeout = closeTimeout;
+  }
+
+  /** How many warm spare children to keep. */
+  public int getWarmSpares() {
+    return warmSpares;
+  }
+
+  /** Sets how many warm spare children to keep. */
+  public void setWarmSpares(int warmSpares) {
+    this.warmSpares = warmSpares;
+  }
+
+  /** How long a coordinator's lease on a shared database lasts. */
+  public Duration getNodeLeaseTimeout() {
+    return nodeLeaseTimeout;
+  }
+
+  /** Sets how long a coordinator's lease on a shared database lasts. */
+  public void setNodeLeaseTimeout(Duration nodeLeaseTimeout) {
+    this.nodeLeaseTimeout = nodeLeaseTimeout;
   }
 
   /** Whether the context's ObjectMapper writes and reads jobs. */

@@ -262,6 +262,8 @@ class NightCoralAutoConfigurationTest {
     assertThat(p.getRetryBackoff().getMax()).isEqualTo(NightCoralBuilder.DEFAULT_RETRY_MAX);
     assertThat(p.getWorkerPrefetch()).isEqualTo(NightCoralBuilder.DEFAULT_WORKER_PREFETCH);
     assertThat(p.getCloseTimeout()).isEqualTo(NightCoralBuilder.DEFAULT_CLOSE_TIMEOUT);
+    assertThat(p.getWarmSpares()).isEqualTo(NightCoralBuilder.DEFAULT_WARM_SPARES);
+    assertThat(p.getNodeLeaseTimeout()).isEqualTo(NightCoralBuilder.DEFAULT_NODE_LEASE_TIMEOUT);
     assertThat(p.getSynchronous()).isEqualTo(Synchronous.FULL);
   }
 

@@ -7,12 +7,14 @@ import io.nightcoral.internal.Times;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
@@ -43,7 +45,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       Duration jobTimeout,
       int deathThreshold,
       Duration deathWindow,
-      IntFunction<String> startRecord) {}
+      IntFunction<String> startRecord,
+      int warmSpares) {}
 
   private final Settings settings;
   private final PoolListener listener;
@@ -58,6 +61,13 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final ArrayDeque<Long> recentDeaths = new ArrayDeque<>();
   private final Map<WorkerProcess, String> diedWhileLaunching = new LinkedHashMap<>(); // guarded
   private int startFailuresInARow;
+
+  /** Slots whose child, once ready, waits as a warm spare instead of taking jobs. */
+  private final Set<Integer> spareSlots = ConcurrentHashMap.newKeySet();
+
+  /** Ready spares, promoted to workers the moment a worker dies. */
+  private final Deque<WorkerProcess> spares = new ConcurrentLinkedDeque<>();
+
   private volatile boolean stopping;
   private volatile boolean launched;
   private volatile boolean stoppedItself;
@@ -131,6 +141,10 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
           afterDeath(w.id(), reason);
         });
     settings.command().prepareArchive();
+    for (int slot = count + 1; slot <= count + settings.warmSpares(); slot++) {
+      spareSlots.add(slot);
+      replace(slot); // starts in the background; launch does not wait for spares
+    }
     timer.scheduleAtFixedRate(this::pingAll, wholeMillis(settings.pingFrequency()));
     log.info(
         "{}: worker pool started: {} children of {}",
@@ -143,11 +157,16 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   public List<Worker> starting() {
     List<Worker> starting = new ArrayList<>();
     for (WorkerProcess child : children) {
-      if (workers.get(child.id()) != child) {
+      if (workers.get(child.id()) != child && !spareSlots.contains(child.id())) {
         starting.add(child);
       }
     }
     return starting;
+  }
+
+  @Override
+  public int spares() {
+    return spares.size();
   }
 
   @Override
@@ -200,6 +219,13 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     if (stopping) {
       worker.shutdown(); // a replacement that came up as the pool stops
       return;
+    }
+    synchronized (recentDeaths) {
+      if (spareSlots.contains(worker.id())) {
+        startFailuresInARow = 0;
+        spares.add(worker); // waits, set up, for a worker to die
+        return;
+      }
     }
     WorkerProcess previous = workers.put(worker.id(), worker);
     if (previous != null && previous != worker) {
@@ -287,7 +313,9 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
 
   private void pingAll() {
     try {
-      for (WorkerProcess w : workers.values()) {
+      List<WorkerProcess> all = new ArrayList<>(workers.values());
+      all.addAll(spares);
+      for (WorkerProcess w : all) {
         PendingPing ping = new PendingPing(pingIds.incrementAndGet(), System.nanoTime());
         if (pingsUnanswered.putIfAbsent(w, ping) != null) {
           continue; // the previous ping's own timeout decides
@@ -319,6 +347,14 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
         }
         return; // a failing launch cleans up after itself
       }
+    }
+    boolean wasSpare = spares.remove(worker) || spareSlots.contains(worker.id());
+    if (wasSpare) { // a spare ran no job and was never offered to the queue
+      if (!stopping) {
+        // as for a worker: exiting by itself or being killed for a failed setup is a broken start
+        scheduleReplacement(worker.id(), !wasReady && (killed || !worker.diedOfSignal()));
+      }
+      return;
     }
     if (stopping && wasReady) {
       listener.workerDied(worker, reason, killed); // the queue takes back what it held
@@ -358,6 +394,18 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       listener.poolStopped(why);
       children.forEach(w -> w.kill("the pool stopped"));
       return;
+    }
+    WorkerProcess spare;
+    synchronized (this) {
+      spare = stopping ? null : spares.poll();
+      if (spare != null) {
+        spareSlots.remove(spare.id());
+        spareSlots.add(id); // the dead worker's slot starts the next spare
+        workers.put(spare.id(), spare);
+      }
+    }
+    if (spare != null) {
+      listener.workerReady(spare); // a ready child takes the dead one's place at once
     }
     scheduleReplacement(id, false);
   }

@@ -25,6 +25,11 @@ public interface WorkerPool {
     return List.of();
   }
 
+  /** Warm spares ready to take a dead worker's place (they take no jobs until then). */
+  default int spares() {
+    return 0;
+  }
+
   /** Workers currently alive. */
   int size();
 
