@@ -23,6 +23,7 @@ final class OverviewPage {
     {"workers", "Workers"},
     {"idleWorkers", "Idle workers"},
     {"died", "Workers died"},
+    {"spares", "Warm spares"},
   };
 
   /**
@@ -128,6 +129,7 @@ final class OverviewPage {
     v.put("workers", (long) s.workers());
     v.put("idleWorkers", (long) s.idleWorkers());
     v.put("died", s.died());
+    v.put("spares", (long) s.spares());
     return v;
   }
 }
