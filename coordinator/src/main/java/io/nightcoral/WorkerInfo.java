@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * One worker as seen now, for inspection.
  *
- * @param id the worker's id (1 to the pool's size)
+ * @param id the worker's slot: 1 to the pool's size plus its warm spares (a spare that takes a dead
+ *     worker's place keeps its own slot)
  * @param pid its process id (for an inline fake worker, this process's)
  * @param state what it does
  * @param jobId the job its handler runs, or 0

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -81,6 +82,35 @@ class WarmSpareTest {
       Files.delete(dir.resolve("broken"));
       await().until(() -> !timer.dueIn().isEmpty());
       timer.advance(timer.dueIn().get(0)); // the failed start's retry
+      await().until(() -> nc.stats().spares() == 1);
+      assertEquals(1, nc.stats().workers());
+    }
+  }
+
+  @Test
+  void aSpareThatComesUpWhileAWorkerIsMissingTakesItsPlace() throws Exception {
+    ManualPoolTimer timer = new ManualPoolTimer();
+    try (NightCoral<TestJob> nc =
+        HandlerDir.builder(dir, "vacant.db").poolTimer(() -> timer).build()) {
+      nc.launch(FlakySetupHandler.class, 1);
+      await().until(() -> nc.stats().spares() == 1);
+      ProcessHandle first = ProcessHandle.of(nc.workers().get(0).pid()).orElseThrow();
+      Files.createFile(dir.resolve("broken"));
+      first.destroyForcibly(); // the spare takes its place; the next spare fails to start
+      await().until(() -> nc.workers().size() == 1 && nc.workers().get(0).pid() != first.pid());
+      ProcessHandle second = ProcessHandle.of(nc.workers().get(0).pid()).orElseThrow();
+      second.destroyForcibly(); // no spare now: its replacement fails to start too
+      await()
+          .until(
+              () -> timer.dueIn().equals(List.of(Duration.ofMillis(100), Duration.ofMillis(200))));
+      assertEquals(0, nc.stats().workers());
+
+      Files.delete(dir.resolve("broken"));
+      timer.advance(Duration.ofMillis(100)); // the spare's slot tries again and comes up
+      await().until(() -> nc.stats().workers() == 1); // while the worker's slot still waits
+      assertEquals(0, nc.stats().spares());
+      assertEquals(new TestJob("back", 1), Await.get(nc.addQuery(new TestJob("back", 1)).reply()));
+      timer.advance(Duration.ofMillis(100)); // the worker's old slot now starts the spare
       await().until(() -> nc.stats().spares() == 1);
       assertEquals(1, nc.stats().workers());
     }

@@ -61,6 +61,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   private final ArrayDeque<Long> recentDeaths = new ArrayDeque<>();
   private final Map<WorkerProcess, String> diedWhileLaunching = new LinkedHashMap<>(); // guarded
   private int startFailuresInARow;
+  private volatile int slots; // worker and spare slots: ids 1 to slots
 
   /** Slots whose child, once ready, waits as a warm spare instead of taking jobs. */
   private final Set<Integer> spareSlots = ConcurrentHashMap.newKeySet();
@@ -141,7 +142,8 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
           afterDeath(w.id(), reason);
         });
     settings.command().prepareArchive();
-    for (int slot = count + 1; slot <= count + settings.warmSpares(); slot++) {
+    slots = count + settings.warmSpares();
+    for (int slot = count + 1; slot <= slots; slot++) {
       spareSlots.add(slot);
       replace(slot); // starts in the background; launch does not wait for spares
     }
@@ -220,19 +222,25 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       worker.shutdown(); // a replacement that came up as the pool stops
       return;
     }
-    synchronized (recentDeaths) {
-      if (spareSlots.contains(worker.id())) {
-        startFailuresInARow = 0;
+    boolean spare;
+    WorkerProcess previous = null;
+    synchronized (this) { // slots change between worker and spare only under this lock
+      spare = spareSlots.contains(worker.id());
+      if (spare) {
         spares.add(worker); // waits, set up, for a worker to die
-        return;
+      } else {
+        previous = workers.put(worker.id(), worker);
       }
-    }
-    WorkerProcess previous = workers.put(worker.id(), worker);
-    if (previous != null && previous != worker) {
-      log.error("{}: worker slot {} was taken twice", settings.name(), worker.id());
     }
     synchronized (recentDeaths) {
       startFailuresInARow = 0;
+    }
+    if (spare) {
+      fillVacantSlots(); // unless a worker is missing now
+      return;
+    }
+    if (previous != null && previous != worker) {
+      log.error("{}: worker slot {} was taken twice", settings.name(), worker.id());
     }
     if (launched) {
       listener.workerReady(worker);
@@ -337,7 +345,11 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
   @Override
   public void died(WorkerProcess worker, String reason, boolean killed, boolean wasReady) {
     children.remove(worker);
-    workers.remove(worker.id(), worker);
+    boolean wasSpare;
+    synchronized (this) { // before its slot is free: then a spare may turn it into a spare slot
+      wasSpare = spares.remove(worker) || spareSlots.contains(worker.id());
+      workers.remove(worker.id(), worker);
+    }
     pingsUnanswered.remove(worker);
     endDeadline(worker.runningJob());
     synchronized (this) {
@@ -348,7 +360,6 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
         return; // a failing launch cleans up after itself
       }
     }
-    boolean wasSpare = spares.remove(worker) || spareSlots.contains(worker.id());
     if (wasSpare) { // a spare ran no job and was never offered to the queue
       if (!stopping) {
         // as for a worker: exiting by itself or being killed for a failed setup is a broken start
@@ -362,6 +373,7 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
     }
     if (!wasReady) {
       if (!stopping) {
+        fillVacantSlots(); // the slot need not wait for its next start
         // a child that exits by itself while starting is a broken start; one killed from outside is
         // not
         scheduleReplacement(worker.id(), killed || !worker.diedOfSignal());
@@ -395,19 +407,32 @@ public final class ProcessPool implements WorkerPool, WorkerProcess.Events {
       children.forEach(w -> w.kill("the pool stopped"));
       return;
     }
-    WorkerProcess spare;
+    fillVacantSlots();
+    scheduleReplacement(id, false);
+  }
+
+  /**
+   * Gives each worker slot that has no ready child a ready spare, if there is one: the spare
+   * becomes that worker, and the slot it leaves (with whatever child is starting there) starts the
+   * next spare. So a ready child never waits as a spare while a worker is missing.
+   */
+  private void fillVacantSlots() {
+    List<WorkerProcess> promoted = new ArrayList<>();
     synchronized (this) {
-      spare = stopping ? null : spares.poll();
-      if (spare != null) {
-        spareSlots.remove(spare.id());
-        spareSlots.add(id); // the dead worker's slot starts the next spare
-        workers.put(spare.id(), spare);
+      if (stopping || !launched) {
+        return;
+      }
+      for (int slot = 1; slot <= slots && !spares.isEmpty(); slot++) {
+        if (!spareSlots.contains(slot) && !workers.containsKey(slot)) {
+          WorkerProcess spare = spares.poll();
+          spareSlots.remove(spare.id());
+          spareSlots.add(slot);
+          workers.put(spare.id(), spare);
+          promoted.add(spare);
+        }
       }
     }
-    if (spare != null) {
-      listener.workerReady(spare); // a ready child takes the dead one's place at once
-    }
-    scheduleReplacement(id, false);
+    promoted.forEach(listener::workerReady); // a ready child takes a missing one's place at once
   }
 
   private boolean tooManyDeaths() {
