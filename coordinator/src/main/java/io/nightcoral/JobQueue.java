@@ -1053,6 +1053,9 @@ final class JobQueue implements PoolListener {
       return;
     }
     faultUntil = 0;
+    if (store.shared() && loads.workerCount() == 0) {
+      return; // no worker here: claim nothing, the other coordinators run it
+    }
     JobRow job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
     if (job == null) {
       return;

@@ -17,6 +17,9 @@ import io.nightcoral.internal.store.ListedJob;
 import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StartRecords;
 import io.nightcoral.internal.store.StoreReader;
+import io.nightcoral.internal.store.postgres.Connector;
+import io.nightcoral.internal.store.postgres.PostgresJobStore;
+import io.nightcoral.internal.store.postgres.PostgresReader;
 import io.nightcoral.internal.store.sqlite.OpenDatabase;
 import io.nightcoral.internal.store.sqlite.SqliteReader;
 import io.nightcoral.worker.JobHandler;
@@ -104,16 +107,32 @@ public final class NightCoral<J> implements AutoCloseable {
     this.settings = settings;
     this.codec = settings.codec();
     this.clock = settings.clock();
-    this.database = settings.databaseFile();
-    this.name = database.equals(":memory:") ? "memory" : Path.of(database).getFileName().toString();
+    Connector connector =
+        settings.databaseUrl() != null
+            ? Connector.url(settings.databaseUrl())
+            : settings.dataSource() != null ? Connector.dataSource(settings.dataSource()) : null;
+    this.database = connector == null ? settings.databaseFile() : connector.name();
+    this.name =
+        connector != null
+            ? database.substring(database.lastIndexOf('/') + 1)
+            : database.equals(":memory:") ? "memory" : Path.of(database).getFileName().toString();
+    JobStore store;
     try {
-      this.opened = OpenDatabase.open(database, settings.synchronous().name());
+      if (connector == null) {
+        this.opened = OpenDatabase.open(database, settings.synchronous().name());
+        store = opened.store();
+      } else { // PostgreSQL: the only branch that touches its classes
+        this.opened = null;
+        store = PostgresJobStore.open(connector);
+      }
     } catch (EngineException e) {
       throw new NightCoralException(e.getMessage(), e);
     }
-    JobStore store = opened.store();
     try {
-      this.startRecords = opened.realPath() == null ? null : StartRecords.beside(opened.realPath());
+      this.startRecords =
+          opened == null || opened.realPath() == null
+              ? null
+              : StartRecords.beside(opened.realPath());
       if (startRecords != null) {
         List<StartRecords.Noted> noted = startRecords.recover(store);
         store.commit();
@@ -125,7 +144,10 @@ public final class NightCoral<J> implements AutoCloseable {
               noted.size());
         }
       }
-      this.reader = opened.realPath() == null ? null : SqliteReader.open(opened.realPath());
+      this.reader =
+          connector != null
+              ? PostgresReader.open(connector)
+              : opened.realPath() == null ? null : SqliteReader.open(opened.realPath());
       this.memoryReader = store.reader();
       this.callbacks = new Callbacks(log, name);
       this.replies = new Replies(callbacks, settings.replyTimeout());
@@ -153,13 +175,13 @@ public final class NightCoral<J> implements AutoCloseable {
               metrics);
       queue.start();
     } catch (SQLException e) {
-      opened.close();
+      closeUnused(store);
       throw new NightCoralException("cannot open database " + database + ": " + e, e);
     } catch (EngineException e) {
-      opened.close();
+      closeUnused(store);
       throw new NightCoralException(e.getMessage(), e);
     } catch (RuntimeException | Error e) {
-      opened.close(); // the queue's thread never started, so nothing else holds the store
+      closeUnused(store); // the queue's thread never started, so nothing else holds the store
       throw e;
     }
     log.info("{}: NightCoral started: {}", name, settings);
@@ -704,7 +726,18 @@ public final class NightCoral<J> implements AutoCloseable {
   }
 
   private void releaseLock() {
-    opened.releaseLock();
+    if (opened != null) {
+      opened.releaseLock();
+    }
+  }
+
+  /** Closes the store of a start that failed before the store was used. */
+  private void closeUnused(JobStore store) {
+    if (opened != null) {
+      opened.close();
+    } else {
+      store.close();
+    }
   }
 
   boolean delete(long id) {

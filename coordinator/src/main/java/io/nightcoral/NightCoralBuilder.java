@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * Configures a {@link NightCoral}; every option has a default except {@link #databaseFile}. A bad
@@ -80,6 +81,8 @@ public final class NightCoralBuilder<J> {
   private final Function<ObjectMapper, JobCodec<J>> codecs;
   private final String jobTypeName;
   private String databaseFile;
+  private String databaseUrl;
+  private DataSource dataSource;
   private ObjectMapper objectMapper = JobMappers.defaultMapper();
   private Object workerConfig;
   private int cacheJobs = DEFAULT_CACHE_JOBS;
@@ -124,8 +127,48 @@ public final class NightCoralBuilder<J> {
     if (file.isBlank()) {
       throw new IllegalArgumentException("databaseFile must not be blank");
     }
+    onlyOneDatabase("databaseFile", databaseUrl == null && dataSource == null);
     this.databaseFile = file;
     return this;
+  }
+
+  /**
+   * Stores jobs in PostgreSQL at {@code url} ({@code jdbc:postgresql://host:port/database}, user
+   * and password as its parameters), which other coordinators may share; needs the PostgreSQL JDBC
+   * driver on the class path. Instead of {@link #databaseFile} or {@link #dataSource}.
+   */
+  public NightCoralBuilder<J> databaseUrl(String url) {
+    Objects.requireNonNull(url, "databaseUrl");
+    if (!url.startsWith("jdbc:postgresql:")) {
+      int query = url.indexOf('?');
+      throw new IllegalArgumentException(
+          "databaseUrl must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), was "
+              + (query < 0 ? url : url.substring(0, query)));
+    }
+    onlyOneDatabase("databaseUrl", databaseFile == null && dataSource == null);
+    this.databaseUrl = url;
+    return this;
+  }
+
+  /**
+   * Stores jobs in the PostgreSQL database behind {@code dataSource} (the coordinator holds three
+   * of its connections), which other coordinators may share. Instead of {@link #databaseFile} or
+   * {@link #databaseUrl}.
+   */
+  public NightCoralBuilder<J> dataSource(DataSource dataSource) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    onlyOneDatabase("dataSource", databaseFile == null && databaseUrl == null);
+    this.dataSource = dataSource;
+    return this;
+  }
+
+  private static void onlyOneDatabase(String option, boolean noOther) {
+    if (!noOther) {
+      throw new IllegalStateException(
+          option
+              + ": databaseFile, databaseUrl and dataSource are alternatives; this builder already"
+              + " has one of the others");
+    }
   }
 
   /** The SQLite file for jobs and timers (created with its folder if needed). */
@@ -392,8 +435,9 @@ public final class NightCoralBuilder<J> {
    * instance; no worker runs until {@link NightCoral#launch}.
    */
   public NightCoral<J> build() {
-    if (databaseFile == null) {
-      throw new IllegalStateException("databaseFile is required");
+    if (databaseFile == null && databaseUrl == null && dataSource == null) {
+      throw new IllegalStateException(
+          "databaseFile is required (or, for PostgreSQL, databaseUrl or dataSource)");
     }
     JobCodec<J> codec = codecs.apply(objectMapper);
     return new NightCoral<>(
@@ -428,7 +472,9 @@ public final class NightCoralBuilder<J> {
             meterRegistry,
             workerPrefetch,
             nodeLeaseTimeout,
-            warmSpares));
+            warmSpares,
+            databaseUrl,
+            dataSource));
   }
 
   private static int positive(int value, String name) {

@@ -6,6 +6,9 @@ import io.nightcoral.internal.store.JobQuery;
 import io.nightcoral.internal.store.ListedJob;
 import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StoreCounts;
+import io.nightcoral.internal.store.StoreReader;
+import io.nightcoral.internal.store.postgres.Connector;
+import io.nightcoral.internal.store.postgres.PostgresReader;
 import io.nightcoral.internal.store.sqlite.SqliteReader;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -13,16 +16,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
- * A read-only view of a NightCoral database file, for tools and scripts: it works while a server
- * holds the database (a WAL reader never blocks the server), and changes nothing. Jobs are shown as
- * their stored text. Thread-safe; close it when done.
+ * A read-only view of a NightCoral database (a SQLite file, or a PostgreSQL database), for tools
+ * and scripts: it works while servers use the database (a WAL reader, or PostgreSQL's MVCC, never
+ * blocks them), and changes nothing. Jobs are shown as their stored text. Thread-safe; close it
+ * when done.
  */
 public final class NightCoralReader implements AutoCloseable {
-  private final SqliteReader reader;
+  private final StoreReader reader;
 
-  private NightCoralReader(SqliteReader reader) {
+  private NightCoralReader(StoreReader reader) {
     this.reader = reader;
   }
 
@@ -31,6 +36,30 @@ public final class NightCoralReader implements AutoCloseable {
     Objects.requireNonNull(database, "database");
     try {
       return new NightCoralReader(SqliteReader.open(database));
+    } catch (EngineException e) {
+      throw new NightCoralException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens the PostgreSQL database at {@code databaseUrl} ({@code jdbc:postgresql://...}, user and
+   * password as its parameters) read-only; it must hold NightCoral's tables. Needs the PostgreSQL
+   * JDBC driver on the class path.
+   */
+  public static NightCoralReader openUrl(String databaseUrl) {
+    Objects.requireNonNull(databaseUrl, "databaseUrl");
+    try {
+      return new NightCoralReader(PostgresReader.open(Connector.url(databaseUrl)));
+    } catch (EngineException e) {
+      throw new NightCoralException(e.getMessage(), e);
+    }
+  }
+
+  /** Opens the PostgreSQL database behind {@code dataSource} read-only. */
+  public static NightCoralReader open(DataSource dataSource) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    try {
+      return new NightCoralReader(PostgresReader.open(Connector.dataSource(dataSource)));
     } catch (EngineException e) {
       throw new NightCoralException(e.getMessage(), e);
     }

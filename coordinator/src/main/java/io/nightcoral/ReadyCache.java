@@ -3,6 +3,7 @@ package io.nightcoral;
 import io.nightcoral.internal.store.JobRow;
 import io.nightcoral.internal.store.JobStore;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,12 @@ final class ReadyCache {
   /** A job just stored and due: kept in its place if it belongs among the next jobs to run. */
   void stored(JobRow job) {
     if (store.shared()) {
-      mayHaveMore = true; // another coordinator may claim it first: only claims fill this cache
+      // another coordinator may claim it first: only claims fill this cache; if it runs before
+      // what the cache holds, read again (giving back those claims)
+      if (!jobs.isEmpty() && RUN_ORDER.compare(job, jobs.last()) < 0) {
+        stale = true;
+      }
+      mayHaveMore = true;
       return;
     }
     if (jobs.isEmpty() ? !mayHaveMore : RUN_ORDER.compare(job, jobs.last()) < 0) {
@@ -83,10 +89,16 @@ final class ReadyCache {
     if (jobs.isEmpty() && mayHaveMore) {
       int limit = size + heldCount;
       List<JobRow> rows = store.loadDue(horizon, limit);
+      List<Long> unused = new ArrayList<>();
       for (JobRow row : rows) {
         if (!held.test(row.id()) && jobs.size() < size) {
           add(row);
+        } else if (!held.test(row.id())) {
+          unused.add(row.id());
         }
+      }
+      if (store.shared() && !unused.isEmpty()) {
+        store.release(unused); // claimed, but beyond what this cache keeps
       }
       mayHaveMore = rows.size() >= limit;
     }

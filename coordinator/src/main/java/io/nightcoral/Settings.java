@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * The configuration of one NightCoral, frozen by {@link NightCoralBuilder#build()}: immutable, so
@@ -46,13 +47,19 @@ record Settings<J>(
     Object meterRegistry,
     int workerPrefetch,
     Duration nodeLeaseTimeout,
-    int warmSpares) {
+    int warmSpares,
+    String databaseUrl,
+    DataSource dataSource) {
 
   /** The effective configuration, as logged once at start. */
   @Override
   public String toString() {
     return "database="
-        + databaseFile
+        + (databaseFile != null
+            ? databaseFile
+            : databaseUrl != null
+                ? io.nightcoral.internal.store.postgres.Connector.redact(databaseUrl)
+                : "dataSource " + dataSource.getClass().getName())
         + " (synchronous="
         + synchronous
         + "), jobs="

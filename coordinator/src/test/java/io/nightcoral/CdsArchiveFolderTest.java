@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +38,7 @@ class CdsArchiveFolderTest {
       List<ProcessHandle> children = Children.live();
       assertFalse(children.isEmpty());
       for (ProcessHandle child : children) {
-        List<String> arguments = Arrays.asList(child.info().arguments().orElseThrow());
+        List<String> arguments = Children.arguments(child);
         assertFalse(
             arguments.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile")),
             arguments.toString());

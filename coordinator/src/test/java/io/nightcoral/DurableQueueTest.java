@@ -24,7 +24,7 @@ class DurableQueueTest {
   @TempDir Path dir;
 
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("q.db"));
+    return TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("q.db"));
   }
 
   /** A fake worker that counts {@code started} down and never finishes a job. */

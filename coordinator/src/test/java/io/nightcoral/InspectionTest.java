@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ class InspectionTest {
   void jobsAreListedByStateKeyAndPriorityAPageAtATime() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("inspect.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("inspect.db"))
             .maxAttempts(2)
             .retryBackoff(Duration.ofHours(1), Duration.ofHours(1))
             .fakeWorker(
@@ -90,8 +90,7 @@ class InspectionTest {
   @Test
   void workersShowTheirProcessTheirJobAndSinceWhen() throws Exception {
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("workers.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("workers.db"))
             .workerConfig(Map.of("dir", dir.toString()))
             .build()) {
       nc.launch(TestHandler.class, 2);
@@ -118,9 +117,9 @@ class InspectionTest {
 
   @Test
   void aMillionStoredJobsArePagedThroughWhileJobsFlow() throws Exception {
+    assumeFalse(TestStore.postgres(), "sized for SQLite");
     try (NightCoral<String> nc =
-        NightCoral.builderForStrings()
-            .databaseFile(dir.resolve("million.db"))
+        TestStore.at(NightCoral.builderForStrings(), dir.resolve("million.db"))
             .fakeWorker(job -> null)
             .build()) {
       List<String> batch = new ArrayList<>();
@@ -151,8 +150,7 @@ class InspectionTest {
   void aReaderSeesTheDatabaseWhileAServerHoldsItAndChangesNothing() throws Exception {
     Path db = dir.resolve("held.db");
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(db)
+        TestStore.at(NightCoral.builder(TestJob.class), db)
             .maxAttempts(1)
             .fakeWorker(
                 job -> {
@@ -167,7 +165,7 @@ class InspectionTest {
       assertTrue(nc.runScheduleNow("nightly"));
       assertTrue(!nc.runScheduleNow("no such schedule"));
       await().until(() -> nc.stats().dead() == 2); // the extra firing's job died too
-      try (NightCoralReader reader = NightCoralReader.open(db)) {
+      try (NightCoralReader reader = TestStore.reader(db)) {
         DatabaseCounts counts = reader.counts();
         assertEquals(new DatabaseCounts(0, 1, 0, 2, 1), counts);
         StoredJob<String> timer = reader.jobs(JobFilter.all()).get(0);

@@ -35,8 +35,7 @@ class KeysAndPrioritiesTest {
   private final Map<Integer, Integer> runs = new ConcurrentHashMap<>();
 
   private NightCoralBuilder<TestJob> counting() {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve("keys.db"))
+    return TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("keys.db"))
         .fakeWorker(
             job -> {
               runs.merge(job.value(), 1, Integer::sum);
@@ -86,8 +85,7 @@ class KeysAndPrioritiesTest {
   void aQueryWithATakenKeyGetsTheReplyOfTheJobThatHasIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("query.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("query.db"))
             .fakeWorker(
                 job -> {
                   release.await(30, TimeUnit.SECONDS);
@@ -109,8 +107,7 @@ class KeysAndPrioritiesTest {
   @Test
   void deletingOrBuryingAJobFreesItsKeyAndTimersHoldKeysToo() throws Exception {
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("free.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("free.db"))
             .maxAttempts(1)
             .fakeWorker(
                 job -> {
@@ -162,8 +159,7 @@ class KeysAndPrioritiesTest {
   @Test
   void withTheOnlyWorkerBusyJobsRunInPriorityOrderAndFifoWithinAPriority() throws Exception {
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("priorities.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("priorities.db"))
             .workerConfig(Map.of("dir", dir.toString()))
             .build()) {
       nc.launch(TestHandler.class, 1);
@@ -198,8 +194,7 @@ class KeysAndPrioritiesTest {
     List<Integer> order = new CopyOnWriteArrayList<>();
     CountDownLatch release = new CountDownLatch(1);
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("overtake.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("overtake.db"))
             .fakeWorker(
                 job -> {
                   if (job.value() == 0) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,7 @@ class ScheduleTest {
 
   private NightCoral<TestJob> open() {
     NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("schedules.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("schedules.db"))
             .clock(clock)
             .ticker(clock::nanos)
             .fakeWorker(
@@ -87,8 +87,7 @@ class ScheduleTest {
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> ran = new CopyOnWriteArrayList<>();
     try (NightCoral<TestJob> nc =
-        NightCoral.builder(TestJob.class)
-            .databaseFile(dir.resolve("overlap.db"))
+        TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("overlap.db"))
             .clock(clock)
             .ticker(clock::nanos)
             .fakeWorker(
@@ -193,7 +192,7 @@ class ScheduleTest {
       assertTrue(nc.schedules().isEmpty());
     }
     try (NightCoral<Object> nc =
-        NightCoral.builder(Object.class).databaseFile(dir.resolve("opaque.db")).build()) {
+        TestStore.at(NightCoral.builder(Object.class), dir.resolve("opaque.db")).build()) {
       assertThrows(
           IllegalArgumentException.class,
           () -> nc.schedule("a", Schedule.every(Duration.ofMinutes(1)), new Object()));
@@ -222,6 +221,7 @@ class ScheduleTest {
 
   @Test
   void aServerKilledRightAfterAFiringNeitherLosesItNorFiresItAgain() throws Exception {
+    assumeFalse(TestStore.postgres(), "on PostgreSQL, MultiCoordinatorTest kills coordinators");
     Path db = dir.resolve("killed.db");
     try (Jvm server = Jvm.start(Server.class, db.toString())) {
       assertEquals("ran", server.nextLine()); // the firing committed, then its job ran

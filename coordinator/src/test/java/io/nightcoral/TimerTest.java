@@ -17,7 +17,7 @@ class TimerTest {
   @TempDir Path dir;
 
   private NightCoralBuilder<TestJob> builder() {
-    return NightCoral.builder(TestJob.class).databaseFile(dir.resolve("timers.db"));
+    return TestStore.at(NightCoral.builder(TestJob.class), dir.resolve("timers.db"));
   }
 
   @Test

@@ -35,7 +35,12 @@ final class NightCoralFactory {
       List<NightCoralCustomizer<?>> customizers,
       Consumer<WorkerPoolError> errors) {
     String jobType = required(properties.getJobType(), "job-type", "a class name, or string");
-    required(properties.getDatabaseFile(), "database-file", "the SQLite file");
+    if (blank(properties.getDatabaseUrl())) {
+      required(properties.getDatabaseFile(), "database-file", "the SQLite file, or database-url");
+    } else if (!blank(properties.getDatabaseFile())) {
+      throw new IllegalStateException(
+          "nightcoral.database-file and nightcoral.database-url are alternatives: set one");
+    }
     if (STRING_JOBS.equalsIgnoreCase(jobType)) {
       return configure(NightCoral.builderForStrings(), contextMapper, customizers, errors);
     }
@@ -82,8 +87,12 @@ final class NightCoralFactory {
         }
         builder.objectMapper(contextMapper); // before workerConfig, which it writes
       }
+      if (blank(p.getDatabaseUrl())) {
+        builder.databaseFile(p.getDatabaseFile());
+      } else {
+        builder.databaseUrl(p.getDatabaseUrl().trim());
+      }
       builder
-          .databaseFile(p.getDatabaseFile())
           .cacheJobs(p.getCacheJobs())
           .pingFrequency(p.getPingFrequency())
           .pingTimeout(p.getPingTimeout())
@@ -120,6 +129,10 @@ final class NightCoralFactory {
     }
     builder.notifyError(errors); // last: the health indicator depends on it
     return builder.build();
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   private static String required(String value, String property, String what) {

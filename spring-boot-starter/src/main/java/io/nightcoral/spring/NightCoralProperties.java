@@ -22,9 +22,16 @@ public class NightCoralProperties {
 
   /**
    * The SQLite file for jobs and timers, created with its folder if needed; ":memory:" keeps
-   * nothing. Required.
+   * nothing. This or database-url is required.
    */
   private String databaseFile;
+
+  /**
+   * A PostgreSQL JDBC URL (jdbc:postgresql://host:port/database?user=...&password=...) that several
+   * coordinators may share, instead of database-file; needs the PostgreSQL driver. (A DataSource
+   * goes through a NightCoralCustomizer.)
+   */
+  private String databaseUrl;
 
   /**
    * The job type: the name of a class that Jackson maps to JSON, or "string" for jobs that are
@@ -221,6 +228,16 @@ public class NightCoralProperties {
   /** Sets whether to create the NightCoral bean. */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  /** The SQLite file. */
+  public String getDatabaseUrl() {
+    return databaseUrl;
+  }
+
+  /** Sets the PostgreSQL JDBC URL. */
+  public void setDatabaseUrl(String databaseUrl) {
+    this.databaseUrl = databaseUrl;
   }
 
   /** The SQLite file. */

@@ -118,6 +118,10 @@ class NightCoralAutoConfigurationTest {
         .withPropertyValues("nightcoral.job-type=com.example.Missing")
         .run(context -> assertFailure(context, "cannot be loaded: com.example.Missing"));
     runner()
+        .withPropertyValues(
+            "nightcoral.job-type=string", "nightcoral.database-url=jdbc:postgresql://127.0.0.1/x")
+        .run(context -> assertFailure(context, "are alternatives: set one"));
+    runner()
         .withPropertyValues("nightcoral.job-type=string", "nightcoral.max-attempts=0")
         .run(context -> assertFailure(context, "maxAttempts must be positive"));
     runner()
@@ -241,6 +245,7 @@ class NightCoralAutoConfigurationTest {
             "fakeWorker",
             "localHandler",
             "clock",
+            "dataSource", // a customizer passes the context's DataSource
             "build");
     BeanWrapperImpl properties = new BeanWrapperImpl(new NightCoralProperties());
     for (Method m : NightCoralBuilder.class.getDeclaredMethods()) {
