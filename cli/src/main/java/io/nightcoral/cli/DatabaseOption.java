@@ -8,9 +8,10 @@ import java.util.function.Predicate;
 import picocli.CommandLine.Option;
 
 /**
- * Which database a command works on, and the two ways it opens it: read-only beside a server, or
- * for a change, holding the database's lock. Today a SQLite file ({@code --db}); another kind of
- * store would be a second, exclusive option here, and the commands would not change.
+ * Which database a command works on — a SQLite file ({@code --db}) or a PostgreSQL database
+ * ({@code --url}) — and the two ways it opens it: read-only beside running servers, or for a
+ * change: holding a SQLite database's lock, or as one more coordinator (with no workers) on a
+ * PostgreSQL database, which several coordinators share anyway.
  */
 final class DatabaseOption {
   /** What NightCoral's refusal of a second holder says. */
@@ -19,13 +20,29 @@ final class DatabaseOption {
   @Option(
       names = "--db",
       paramLabel = "FILE",
-      required = true,
-      description = "the SQLite database file the server uses")
+      description = "the SQLite database file the server uses (or --url)")
   private Path file;
+
+  @Option(
+      names = "--url",
+      paramLabel = "JDBC_URL",
+      description =
+          "the PostgreSQL database the servers share, as jdbc:postgresql://host:port/database"
+              + "?user=...&password=... (or --db)")
+  private String url;
 
   /** Opens the database read-only; works while a server holds it. */
   NightCoralReader openReader() {
-    return NightCoralReader.open(file);
+    return postgres() ? NightCoralReader.openUrl(url) : NightCoralReader.open(file);
+  }
+
+  /** Whether the database is PostgreSQL; checks that exactly one of the options was given. */
+  private boolean postgres() {
+    if ((file == null) == (url == null)) {
+      throw new CliFailure(
+          NightCoralCli.USAGE, "give the database as either --db FILE or --url JDBC_URL");
+    }
+    return url != null;
   }
 
   /**
@@ -34,6 +51,12 @@ final class DatabaseOption {
    * {@link NightCoralCli#HELD}. Starts no workers.
    */
   boolean change(Predicate<NightCoral<String>> change) {
+    if (postgres()) {
+      NightCoralReader.openUrl(url).close(); // refuses a database that is not NightCoral's
+      try (NightCoral<String> coordinator = NightCoral.builderForStrings().databaseUrl(url).build()) {
+        return change.test(coordinator);
+      }
+    }
     // a database that is missing, not NightCoral's or of another version is refused here, so a
     // change never creates a database or upgrades one
     NightCoralReader.open(file).close();
@@ -56,8 +79,12 @@ final class DatabaseOption {
     }
   }
 
-  /** The database as the user named it, for messages. */
+  /** The database as the user named it (a URL without its parameters), for messages. */
   String name() {
-    return file.toString();
+    if (url == null) {
+      return String.valueOf(file);
+    }
+    int parameters = url.indexOf('?');
+    return parameters < 0 ? url : url.substring(0, parameters);
   }
 }

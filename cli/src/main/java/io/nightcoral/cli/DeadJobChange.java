@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * A change to one dead job, made only while no server holds the database: the command takes the
- * database's lock for the change, and a held database is refused with {@link NightCoralCli#HELD}.
+ * A change to one dead job. On SQLite, made only while no server holds the database: the command
+ * takes the database's lock for the change, and a held database is refused with {@link
+ * NightCoralCli#HELD}. On PostgreSQL, made as one more coordinator among those sharing it.
  */
 abstract class DeadJobChange implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "the dead job's id (see nightcoral dead)")

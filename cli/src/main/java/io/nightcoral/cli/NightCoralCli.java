@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
-      "1:not found: no such dead job, or no readable NightCoral database at --db",
+      "1:not found: no such dead job, or no readable NightCoral database at --db or --url",
       "2:usage: a bad command line",
       "3:held: a running NightCoral holds the database; use its console to change it"
     })
