@@ -21,8 +21,7 @@ final class HandlerDir {
    * {@code dir}, and whose failed jobs are retried after 10 to 20 ms.
    */
   static NightCoralBuilder<TestJob> builder(Path dir, String database) {
-    return NightCoral.builder(TestJob.class)
-        .databaseFile(dir.resolve(database))
+    return TestStore.at(NightCoral.builder(TestJob.class), dir.resolve(database))
         .workerConfig(Map.of("dir", dir.toString()))
         .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(20));
   }
