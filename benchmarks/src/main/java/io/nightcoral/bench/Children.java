@@ -20,6 +20,7 @@ final class Children {
   private static final long POLL_NANOS = 200_000;
   private static final long IDLE_BEFORE_RSS_MILLIS = 1_000;
   private static final int RSS_WORKERS = 4;
+  private static final String SHARED = "-XX:SharedArchiveFile=";
 
   private Children() {}
 
@@ -137,13 +138,14 @@ final class Children {
     Metric pss = new Metric("rss Pss", "MiB", Target.atMost(25).onWorst());
     Metric spareRss = new Metric("rss spare VmRSS", "MiB", Target.none());
     Metric sparePss = new Metric("rss spare Pss", "MiB", Target.none());
+    Metric archived = new Metric("rss workers use the class-data archive", "yes/no", Target.none());
     return new Scenario(
         "rss",
         RSS_WORKERS
             + " idle workers (and the default warm spare, reported apart) with the default JVM"
             + " options, 1 s after the pool is full, from /proc/<pid>/status and smaps_rollup (one"
             + " sample per child)",
-        List.of(rss, anon, file, pss, spareRss, sparePss),
+        List.of(rss, anon, file, pss, spareRss, sparePss, archived),
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             nc.launch(BenchHandler.class, RSS_WORKERS);
@@ -174,6 +176,16 @@ final class Children {
               if (worker) {
                 trial.record(anon, statusMiB(status, "RssAnon"));
                 trial.record(file, statusMiB(status, "RssFile"));
+                // before the first training run has written it, children start without it
+                trial.record(
+                    archived,
+                    child
+                            .info()
+                            .arguments()
+                            .map(a -> List.of(a).stream().anyMatch(x -> x.startsWith(SHARED)))
+                            .orElse(false)
+                        ? 1
+                        : 0);
               }
               Path rollup = Path.of("/proc", Long.toString(child.pid()), "smaps_rollup");
               if (Files.isReadable(rollup)) {
