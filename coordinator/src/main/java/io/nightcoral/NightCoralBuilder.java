@@ -67,7 +67,12 @@ public final class NightCoralBuilder<J> {
   /** Default for {@link #closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Default for {@link #workerJvmOptions}: small-footprint flags for each child. */
+  /**
+   * Default for {@link #workerJvmOptions}: small-footprint flags for each child. A small heap, one
+   * C1 compiler thread and no C2; and the class-data archives mapped where they were built ({@code
+   * ArchiveRelocationMode=0}, a diagnostic flag): JDK 17 relocates them by default, which writes
+   * every page and so gives each child a private copy (about 10 MB) of pages it could share.
+   */
   public static final List<String> DEFAULT_WORKER_JVM_OPTIONS =
       List.of(
           "-Xms8m",
@@ -75,8 +80,11 @@ public final class NightCoralBuilder<J> {
           "-Xss512k",
           "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
           "-XX:ReservedCodeCacheSize=16m",
-          "-XX:-UsePerfData");
+          "-XX:-UsePerfData",
+          "-XX:+UnlockDiagnosticVMOptions",
+          "-XX:ArchiveRelocationMode=0");
 
   private final Function<ObjectMapper, JobCodec<J>> codecs;
   private final String jobTypeName;

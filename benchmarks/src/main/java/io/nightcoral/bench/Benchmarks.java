@@ -1,5 +1,6 @@
 package io.nightcoral.bench;
 
+import io.nightcoral.NightCoralBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,10 +29,13 @@ import java.util.stream.Stream;
  * is spread over scenarios rather than landing on all repetitions of one.
  */
 public final class Benchmarks {
-  /** Every scenario of the suite, in the order they run. */
+  /** The bare-SQLite reference, which the ratio rows of the same repetition divide by. */
+  static final Scenario REFERENCE = Reference.sqlite();
+
+  /** Every scenario of the suite, in the order they run; the reference first. */
   static final List<Scenario> SCENARIOS =
       List.of(
-          Reference.sqlite(),
+          REFERENCE,
           Throughput.burn("burn", "FULL"),
           Throughput.burn("burn-NORMAL", "NORMAL"),
           Throughput.add1(),
@@ -40,9 +44,11 @@ public final class Benchmarks {
           Latency.query(),
           Latency.dispatch(),
           Latency.timers(),
-          Children.respawn(),
+          Children.respawn("respawn", NightCoralBuilder.DEFAULT_WARM_SPARES),
+          Children.respawn("respawn-cold", 0),
           Children.rss(),
-          Heap.heap());
+          Heap.heap(),
+          Idle.idle());
 
   private static final Metric IDLE_BEFORE =
       new Metric("machine: CPU idle before a repetition", "%", Target.none());
@@ -107,6 +113,7 @@ public final class Benchmarks {
     samples.put(IDLE_BEFORE, new ArrayList<>());
     samples.put(FSYNC_BEFORE, new ArrayList<>());
     samples.put(FSYNC_P99_BEFORE, new ArrayList<>());
+    Map<Metric, Double> latest = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
     AtomicBoolean printed = new AtomicBoolean();
     Runtime.getRuntime()
@@ -129,7 +136,7 @@ public final class Benchmarks {
     for (int rep = 1; rep <= reps; rep++) {
       for (Scenario s : chosen) {
         Path dir = Files.createTempDirectory("nightcoral-bench-" + s.name() + "-");
-        Trial trial = new Trial(dir);
+        Trial trial = new Trial(dir, latest);
         double idle = Machine.awaitQuiet(quiet, quietWait);
         double[] fsync = Machine.fsyncMicros(dir);
         synchronized (samples) {
@@ -150,6 +157,7 @@ public final class Benchmarks {
         synchronized (samples) {
           trial.samples().forEach((m, v) -> samples.get(m).addAll(v));
         }
+        trial.samples().forEach((m, v) -> latest.put(m, v.get(v.size() - 1)));
         say(
             "%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us): %s",
             s.name(),
@@ -217,6 +225,9 @@ public final class Benchmarks {
         }
       }
     }
+    if (chosen.stream().anyMatch(Scenario::usesReference) && !chosen.contains(REFERENCE)) {
+      chosen.add(0, REFERENCE); // ratios need the reference of their own repetition
+    }
     return chosen;
   }
 
@@ -230,7 +241,7 @@ public final class Benchmarks {
           String met =
               values.isEmpty()
                   ? "n/a"
-                  : m.target().isNone() ? "" : m.target().isMetBy(median) ? "yes" : "NO";
+                  : m.target().isNone() ? "" : m.target().isMetBy(values) ? "yes" : "NO";
           rows.add(
               new String[] {
                 m.name(),

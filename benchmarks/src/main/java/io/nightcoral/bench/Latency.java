@@ -32,8 +32,8 @@ final class Latency {
   private Latency() {}
 
   static Scenario query() {
-    Metric p50 = new Metric("query p50", "ms", Target.atMost(1));
-    Metric p99 = new Metric("query p99", "ms", Target.atMost(5));
+    Metric p50 = new Metric("query p50", "ms", Target.atMost(0.5));
+    Metric p99 = new Metric("query p99", "ms", Target.atMost(2));
     return new Scenario(
         "query",
         "addQuery(...).reply().get(), one at a time, "
@@ -61,7 +61,7 @@ final class Latency {
   }
 
   static Scenario dispatch() {
-    Metric p50 = new Metric("dispatch p50", "ms", Target.atMost(1));
+    Metric p50 = new Metric("dispatch p50", "ms", Target.atMost(0.3));
     Metric p99 = new Metric("dispatch p99", "ms", Target.none());
     return new Scenario(
         "dispatch",
@@ -94,7 +94,7 @@ final class Latency {
         new Metric(
             "timers setup (addTimer x" + TIMER_ADDERS + " threads)", "jobs/s", Target.none());
     Metric p50 = new Metric("timers p50", "ms", Target.none());
-    Metric p99 = new Metric("timers p99", "ms", Target.atMost(2));
+    Metric p99 = new Metric("timers p99", "ms", Target.atMost(1));
     Metric max = new Metric("timers max", "ms", Target.none());
     Metric early = new Metric("timers early", "count", Target.exactly(0));
     return new Scenario(

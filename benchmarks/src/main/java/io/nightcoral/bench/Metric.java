@@ -4,9 +4,17 @@ import java.util.Locale;
 
 /**
  * One measured quantity of a scenario: its row name, unit and target. Units decide the format;
- * {@code "yes/no"} samples are 1 or 0.
+ * {@code "yes/no"} samples are 1 or 0; {@link #RATIO} samples are ratios to the bare-SQLite
+ * reference of the same repetition.
  */
 record Metric(String name, String unit, Target target) {
+  /** The unit of a ratio to the bare-SQLite reference measured in the same repetition. */
+  static final String RATIO = "\u00d7";
+
+  /** Whether this metric is a ratio to the same repetition's bare-SQLite reference. */
+  boolean isRatio() {
+    return RATIO.equals(unit);
+  }
 
   String format(double v) {
     if (Double.isNaN(v)) {
@@ -19,6 +27,8 @@ record Metric(String name, String unit, Target target) {
         return String.format(Locale.ROOT, v < 10 ? "%.3f" : "%.1f", v);
       case "MiB":
         return String.format(Locale.ROOT, "%.1f", v);
+      case RATIO:
+        return String.format(Locale.ROOT, "%.2f", v);
       case "yes/no":
         return v == 1 ? "yes" : "no";
       default:
@@ -30,8 +40,8 @@ record Metric(String name, String unit, Target target) {
     if (target.isNone()) {
       return "";
     }
-    return "yes/no".equals(unit)
-        ? format(target.value())
-        : target.op() + " " + format(target.value());
+    String bound =
+        "yes/no".equals(unit) ? format(target.value()) : target.op() + " " + format(target.value());
+    return target.worst() ? (target.op().equals(">=") ? "min " : "max ") + bound : bound;
   }
 }

@@ -29,11 +29,19 @@ final class Reference {
   private static final int BATCH = 1_000;
   private static final int BATCHES = Workload.scaled(100, 2);
 
+  /** Single-row commits per second: the yardstick of add1 and add8. */
+  static final Metric SINGLE =
+      new Metric("ref: bare SQLite, 1 row per commit", "jobs/s", Target.none());
+
+  /** Rows per second in commits of 1,000: the yardstick of addAll. */
+  static final Metric BATCHED =
+      new Metric("ref: bare SQLite, 1,000 rows per commit", "jobs/s", Target.none());
+
   private Reference() {}
 
   static Scenario sqlite() {
-    Metric single = new Metric("ref: bare SQLite, 1 row per commit", "jobs/s", Target.none());
-    Metric batched = new Metric("ref: bare SQLite, 1,000 rows per commit", "jobs/s", Target.none());
+    Metric single = SINGLE;
+    Metric batched = BATCHED;
     return new Scenario(
         "sqlite",
         "reference without NightCoral: the store's INSERT on plain JDBC (WAL, FULL), "

@@ -8,6 +8,11 @@ import java.util.List;
  */
 record Scenario(String name, String description, List<Metric> metrics, Body body) {
 
+  /** Whether some metric is a ratio to the bare-SQLite reference of the same repetition. */
+  boolean usesReference() {
+    return metrics.stream().anyMatch(Metric::isRatio);
+  }
+
   /** One repetition, on the fresh database of {@code trial}; it records a sample of each metric. */
   interface Body {
     void run(Trial trial) throws Exception;

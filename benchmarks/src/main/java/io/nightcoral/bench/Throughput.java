@@ -15,15 +15,25 @@ final class Throughput {
 
   private Throughput() {}
 
+  /**
+   * The burn-down of a backlog; with {@code synchronous=FULL} (the default) it carries SPEC §8's
+   * targets: median at least 80,000 jobs/s, and no repetition below 50,000.
+   */
   static Scenario burn(String name, String synchronous) {
-    Metric rate = new Metric(name, "jobs/s", Target.atLeast(50_000));
+    boolean targeted = synchronous.equals("FULL");
+    Metric rate = new Metric(name, "jobs/s", targeted ? Target.atLeast(80_000) : Target.none());
+    Metric worst =
+        new Metric(
+            name + " worst repetition",
+            "jobs/s",
+            targeted ? Target.atLeast(50_000).onWorst() : Target.none());
     return new Scenario(
         name,
         "burn-down of "
             + BURN_JOBS
             + " no-op jobs added before launch, 2 children, synchronous="
             + synchronous,
-        List.of(rate),
+        List.of(rate, worst),
         trial -> {
           try (NightCoral<BenchJob> nc =
               trial.builder().synchronous(io.nightcoral.Synchronous.valueOf(synchronous)).build()) {
@@ -40,17 +50,22 @@ final class Throughput {
               throw new IllegalStateException(
                   "retired " + retired + " jobs, expected " + BURN_JOBS);
             }
-            trial.record(rate, Samples.perSecond(BURN_JOBS, elapsed));
+            double perSecond = Samples.perSecond(BURN_JOBS, elapsed);
+            trial.record(rate, perSecond);
+            trial.record(worst, perSecond);
           }
         });
   }
 
+  /** Single adds from one thread: at least 0.9 times the reference's single-row commits. */
   static Scenario add1() {
-    Metric rate = new Metric("add1", "jobs/s", Target.atLeast(8_000));
+    Metric rate = new Metric("add1", "jobs/s", Target.none());
+    Metric ratio = new Metric("add1 / ref 1 row", Metric.RATIO, Target.atLeast(0.9));
     return new Scenario(
         "add1",
-        ADD1_JOBS + " adds from 1 thread, each durable on return, no workers",
-        List.of(rate),
+        ADD1_JOBS
+            + " adds from 1 thread, each durable on return, no workers; / the single-row reference",
+        List.of(rate, ratio),
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             BenchJob job = BenchJob.of(BenchJob.NOOP);
@@ -61,22 +76,34 @@ final class Throughput {
             for (int i = 0; i < ADD1_JOBS; i++) {
               nc.add(job);
             }
-            trial.record(rate, Samples.perSecond(ADD1_JOBS, System.nanoTime() - start));
+            trial.recordWithRatio(
+                rate,
+                Samples.perSecond(ADD1_JOBS, System.nanoTime() - start),
+                ratio,
+                Reference.SINGLE);
           }
         });
   }
 
+  /** Adds from 8 threads: at least 5 times the reference's single-row commits. */
   static Scenario add8() {
-    return addFromThreads("add8", ADD8_THREADS, Target.atLeast(40_000));
+    return addFromThreads("add8", ADD8_THREADS, Target.atLeast(5));
   }
 
-  /** {@code threads} threads adding at once, each add durable on return (group commit). */
+  /**
+   * {@code threads} threads adding at once, each add durable on return (group commit); {@code
+   * target} is on the ratio to the single-row reference of the same repetition.
+   */
   static Scenario addFromThreads(String name, int threads, Target target) {
-    Metric rate = new Metric(name, "jobs/s", target);
+    Metric rate = new Metric(name, "jobs/s", Target.none());
+    Metric ratio = new Metric(name + " / ref 1 row", Metric.RATIO, target);
     return new Scenario(
         name,
-        threads + " threads x " + ADD_JOBS_PER_THREAD + " adds at once (group commit), no workers",
-        List.of(rate),
+        threads
+            + " threads x "
+            + ADD_JOBS_PER_THREAD
+            + " adds at once (group commit), no workers; / the single-row reference",
+        List.of(rate, ratio),
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             BenchJob job = BenchJob.of(BenchJob.NOOP);
@@ -97,17 +124,26 @@ final class Throughput {
                       }
                       return null;
                     });
-            trial.record(rate, Samples.perSecond((long) threads * ADD_JOBS_PER_THREAD, elapsed));
+            trial.recordWithRatio(
+                rate,
+                Samples.perSecond((long) threads * ADD_JOBS_PER_THREAD, elapsed),
+                ratio,
+                Reference.SINGLE);
           }
         });
   }
 
+  /** Batches of 1,000: at least 0.7 times the reference's 1,000-row commits. */
   static Scenario addAll() {
-    Metric rate = new Metric("addAll", "jobs/s", Target.atLeast(100_000));
+    Metric rate = new Metric("addAll", "jobs/s", Target.none());
+    Metric ratio = new Metric("addAll / ref 1,000 rows", Metric.RATIO, Target.atLeast(0.7));
     return new Scenario(
         "addAll",
-        ADDALL_BATCHES + " addAll calls of " + BATCH + " jobs, no workers",
-        List.of(rate),
+        ADDALL_BATCHES
+            + " addAll calls of "
+            + BATCH
+            + " jobs, no workers; / the 1,000-row reference",
+        List.of(rate, ratio),
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             List<BenchJob> batch = Workload.jobs(BATCH, BenchJob.NOOP);
@@ -118,8 +154,11 @@ final class Throughput {
             for (int i = 0; i < ADDALL_BATCHES; i++) {
               nc.addAll(batch);
             }
-            trial.record(
-                rate, Samples.perSecond((long) ADDALL_BATCHES * BATCH, System.nanoTime() - start));
+            trial.recordWithRatio(
+                rate,
+                Samples.perSecond((long) ADDALL_BATCHES * BATCH, System.nanoTime() - start),
+                ratio,
+                Reference.BATCHED);
           }
         });
   }

@@ -77,7 +77,8 @@ public class NightCoralProperties {
 
   /**
    * The JVM options of each child, replacing the small-footprint defaults (-Xms8m -Xmx64m -Xss512k
-   * -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:-UsePerfData).
+   * -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m
+   * -XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0).
    */
   private List<String> workerJvmOptions;
 
