@@ -102,18 +102,7 @@ public final class ChaosServer {
               () -> {
                 try {
                   while (true) {
-                    long n = counter.getAndIncrement();
-                    if (mine.nextDouble() < TIMER_SHARE) {
-                      String key = "s2-run" + round + "-timer-" + n;
-                      nc.addTimer(
-                          Duration.ofMillis(mine.nextInt(MAX_TIMER_DELAY_MILLIS + 1)),
-                          new ChaosJob(key));
-                      out.println("ACK " + key);
-                    } else {
-                      String key = "s2-run" + round + "-job-" + n;
-                      nc.add(new ChaosJob(key));
-                      out.println("ACK " + key);
-                    }
+                    addOne(nc, mine, "s2-run" + round, counter.getAndIncrement(), out);
                   }
                 } catch (RuntimeException e) {
                   out.println("FAIL " + e);
@@ -126,6 +115,24 @@ public final class ChaosServer {
     }
     for (Thread adder : adders) {
       adder.join();
+    }
+  }
+
+  /**
+   * Adds job {@code n}, a timer ({@link #TIMER_SHARE} of them, due in 0 to {@link
+   * #MAX_TIMER_DELAY_MILLIS}) or a plain job, keyed {@code <prefix>-timer-<n>} or {@code
+   * <prefix>-job-<n>}, and prints {@code ACK <key>} to {@code out} once the add returned.
+   */
+  static void addOne(
+      NightCoral<ChaosJob> nc, Random random, String prefix, long n, PrintStream out) {
+    if (random.nextDouble() < TIMER_SHARE) {
+      String key = prefix + "-timer-" + n;
+      nc.addTimer(Duration.ofMillis(random.nextInt(MAX_TIMER_DELAY_MILLIS + 1)), new ChaosJob(key));
+      out.println("ACK " + key);
+    } else {
+      String key = prefix + "-job-" + n;
+      nc.add(new ChaosJob(key));
+      out.println("ACK " + key);
     }
   }
 
