@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A coordinator of scenario 5, run in a JVM of its own so that it can be {@code kill -9}ed: it
@@ -64,7 +62,8 @@ public final class PostgresChaosNode {
     nc.launch(ChaosHandler.class, children);
     out.println("READY");
     AtomicBoolean adding = new AtomicBoolean(true);
-    List<Thread> adders = startAdders(nc, name, new Random(seed), addsPerSecond, adding);
+    List<Thread> adders =
+        ChaosServer.startAdders(nc, "s5-" + name, new Random(seed), addsPerSecond, adding);
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -84,37 +83,5 @@ public final class PostgresChaosNode {
     nc.close();
     out.println("CLOSED");
     System.exit(0);
-  }
-
-  /** Starts {@link ChaosServer#ADDERS} threads that together add {@code perSecond} a second. */
-  private static List<Thread> startAdders(
-      NightCoral<ChaosJob> nc, String name, Random random, int perSecond, AtomicBoolean adding) {
-    AtomicLong counter = new AtomicLong();
-    long periodNanos = TimeUnit.SECONDS.toNanos(ChaosServer.ADDERS) / perSecond;
-    List<Thread> adders = new ArrayList<>();
-    for (int t = 0; t < ChaosServer.ADDERS; t++) {
-      Random mine = new Random(random.nextLong());
-      Thread adder =
-          new Thread(
-              () -> {
-                try {
-                  long next = System.nanoTime();
-                  while (adding.get()) {
-                    ChaosServer.addOne(nc, mine, "s5-" + name, counter.getAndIncrement(), out);
-                    next += periodNanos;
-                    Waits.until(next);
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                  out.println("FAIL " + e);
-                  e.printStackTrace();
-                }
-              },
-              "chaos-adder-" + t);
-      adder.start();
-      adders.add(adder);
-    }
-    return adders;
   }
 }
