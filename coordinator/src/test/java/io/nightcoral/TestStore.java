@@ -1,5 +1,6 @@
 package io.nightcoral;
 
+import io.nightcoral.testpg.PgServer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -68,7 +68,7 @@ public final class Benchmarks {
       Heap.runFork(Path.of(args[1]));
       return;
     }
-    Results results = run(SCENARIOS, Map.of());
+    Results results = run(SCENARIOS, Map.of("postgres", Postgres.SCENARIOS));
     System.exit(results.failures().isEmpty() ? 0 : 1);
   }
 

@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 /**
  * Runs the chaos scenarios and checks that no acknowledged job is lost: {@code kill -9} of worker
  * children under load (scenario 1), {@code kill -9} of the server itself, round after round
- * (scenario 2), a disk that fills up mid-run (scenario 3), and a wall clock that steps back and
- * forward (scenario 4). Prints a summary table and exits with 1 if a job was lost or another check
- * failed.
+ * (scenario 2), a disk that fills up mid-run (scenario 3), a wall clock that steps back and forward
+ * (scenario 4), and {@code kill -9} of coordinators and children of three coordinators on one
+ * PostgreSQL database (scenario 5). Prints a summary table and exits with 1 if a job was lost or
+ * another check failed.
  *
  * <p>Argument: a folder for databases, result files and logs (emptied first). Sizes come from
  * {@code chaos.*} system properties; see {@link ChaosSettings}.
@@ -57,6 +58,7 @@ public final class ChaosRunner {
         case 2 -> new ServerKillScenario(settings, dir.resolve("s2")).run();
         case 3 -> new DiskFullScenario(settings, dir.resolve("s3")).run();
         case 4 -> new ClockStepScenario(settings, dir.resolve("s4")).run();
+        case 5 -> new PostgresKillScenario(settings, dir.resolve("s5")).run();
         default -> throw new IllegalArgumentException("no scenario " + scenario);
       };
     } catch (Exception e) {

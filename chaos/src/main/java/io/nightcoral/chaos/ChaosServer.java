@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -93,7 +94,19 @@ public final class ChaosServer {
   /** Adds jobs and timers on {@link #ADDERS} threads until the JVM is killed. */
   private static void feed(NightCoral<ChaosJob> nc, int round, Random random)
       throws InterruptedException {
+    for (Thread adder : startAdders(nc, "s2-run" + round, random, 0, new AtomicBoolean(true))) {
+      adder.join();
+    }
+  }
+
+  /**
+   * Starts {@link #ADDERS} threads that add jobs and timers with {@link #addOne} while {@code
+   * adding} holds, together {@code perSecond} a second (0: as fast as they can).
+   */
+  static List<Thread> startAdders(
+      NightCoral<ChaosJob> nc, String prefix, Random random, int perSecond, AtomicBoolean adding) {
     AtomicLong counter = new AtomicLong();
+    long periodNanos = perSecond == 0 ? 0 : TimeUnit.SECONDS.toNanos(ADDERS) / perSecond;
     List<Thread> adders = new ArrayList<>();
     for (int t = 0; t < ADDERS; t++) {
       Random mine = new Random(random.nextLong());
@@ -101,20 +114,14 @@ public final class ChaosServer {
           new Thread(
               () -> {
                 try {
-                  while (true) {
-                    long n = counter.getAndIncrement();
-                    if (mine.nextDouble() < TIMER_SHARE) {
-                      String key = "s2-run" + round + "-timer-" + n;
-                      nc.addTimer(
-                          Duration.ofMillis(mine.nextInt(MAX_TIMER_DELAY_MILLIS + 1)),
-                          new ChaosJob(key));
-                      out.println("ACK " + key);
-                    } else {
-                      String key = "s2-run" + round + "-job-" + n;
-                      nc.add(new ChaosJob(key));
-                      out.println("ACK " + key);
-                    }
+                  long next = System.nanoTime();
+                  while (adding.get()) {
+                    addOne(nc, mine, prefix, counter.getAndIncrement(), out);
+                    next += periodNanos;
+                    Waits.until(next);
                   }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                   out.println("FAIL " + e);
                   e.printStackTrace();
@@ -124,8 +131,24 @@ public final class ChaosServer {
       adder.start();
       adders.add(adder);
     }
-    for (Thread adder : adders) {
-      adder.join();
+    return adders;
+  }
+
+  /**
+   * Adds job {@code n}, a timer ({@link #TIMER_SHARE} of them, due in 0 to {@link
+   * #MAX_TIMER_DELAY_MILLIS}) or a plain job, keyed {@code <prefix>-timer-<n>} or {@code
+   * <prefix>-job-<n>}, and prints {@code ACK <key>} to {@code out} once the add returned.
+   */
+  static void addOne(
+      NightCoral<ChaosJob> nc, Random random, String prefix, long n, PrintStream out) {
+    if (random.nextDouble() < TIMER_SHARE) {
+      String key = prefix + "-timer-" + n;
+      nc.addTimer(Duration.ofMillis(random.nextInt(MAX_TIMER_DELAY_MILLIS + 1)), new ChaosJob(key));
+      out.println("ACK " + key);
+    } else {
+      String key = prefix + "-job-" + n;
+      nc.add(new ChaosJob(key));
+      out.println("ACK " + key);
     }
   }
 

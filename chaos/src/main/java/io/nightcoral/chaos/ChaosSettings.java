@@ -10,7 +10,7 @@ import java.util.TreeSet;
  * numbers.
  *
  * @param seed seeds every random choice ({@code chaos.seed}; default: the clock)
- * @param scenarios the scenarios to run ({@code chaos.scenarios}, default {@code 1,2,3,4})
+ * @param scenarios the scenarios to run ({@code chaos.scenarios}, default {@code 1,2,3,4,5})
  * @param s1Kills scenario 1 adds jobs until the killer has killed this many children ({@code
  *     chaos.s1.kills}, default 1,000)
  * @param s1JobMillis how long each job of scenario 1 takes ({@code chaos.s1.jobMillis}, default 5)
@@ -37,6 +37,18 @@ import java.util.TreeSet;
  *     chaos.s4.stepSeconds}, default 600)
  * @param s4Hold how long scenario 4's clock stays stepped back ({@code chaos.s4.holdSeconds},
  *     default 6)
+ * @param s5Rounds coordinator kills in scenario 5 ({@code chaos.s5.rounds}, default 9)
+ * @param s5KillEvery the time between coordinator kills in scenario 5 ({@code
+ *     chaos.s5.killEverySeconds}, default 8)
+ * @param s5ChildKillEvery the worker-child kill period of scenario 5 ({@code
+ *     chaos.s5.childKillEveryMillis}, default 2,000)
+ * @param s5AddsPerSecond adds per second of each coordinator in scenario 5 ({@code
+ *     chaos.s5.addsPerSecond}, default 40)
+ * @param s5JobMillis how long each job of scenario 5 takes ({@code chaos.s5.jobMillis}, default 2)
+ * @param s5Lease the coordinators' {@code nodeLeaseTimeout} in scenario 5 ({@code
+ *     chaos.s5.leaseSeconds}, default 10, at least 10)
+ * @param s5DrainLimit the longest wait for scenario 5's database to empty once the adding stopped
+ *     ({@code chaos.s5.drainLimitSeconds}, default 120)
  */
 record ChaosSettings(
     long seed,
@@ -57,16 +69,23 @@ record ChaosSettings(
     Duration s3Full,
     int s3JobMillis,
     Duration s4Step,
-    Duration s4Hold) {
+    Duration s4Hold,
+    int s5Rounds,
+    Duration s5KillEvery,
+    Duration s5ChildKillEvery,
+    int s5AddsPerSecond,
+    int s5JobMillis,
+    Duration s5Lease,
+    Duration s5DrainLimit) {
 
   static ChaosSettings fromSystemProperties() {
     String seedText = text("chaos.seed", "");
     long seed = seedText.isEmpty() ? System.nanoTime() : Long.parseLong(seedText);
     Set<Integer> scenarios = new TreeSet<>();
-    for (String s : text("chaos.scenarios", "1,2,3,4").split(",")) {
+    for (String s : text("chaos.scenarios", "1,2,3,4,5").split(",")) {
       if (!s.isBlank()) {
         int n = Integer.parseInt(s.trim());
-        if (n < 1 || n > 4) {
+        if (n < 1 || n > 5) {
           throw new IllegalArgumentException("chaos.scenarios: no scenario " + n);
         }
         scenarios.add(n);
@@ -100,7 +119,14 @@ record ChaosSettings(
         Duration.ofSeconds(number("chaos.s3.fullSeconds", 5, 1)),
         number("chaos.s3.jobMillis", 5, 0),
         step,
-        hold);
+        hold,
+        number("chaos.s5.rounds", 9, 1),
+        Duration.ofSeconds(number("chaos.s5.killEverySeconds", 8, 1)),
+        Duration.ofMillis(number("chaos.s5.childKillEveryMillis", 2_000, 1)),
+        number("chaos.s5.addsPerSecond", 40, 1),
+        number("chaos.s5.jobMillis", 2, 0),
+        Duration.ofSeconds(number("chaos.s5.leaseSeconds", 10, 10)),
+        Duration.ofSeconds(number("chaos.s5.drainLimitSeconds", 120, 1)));
   }
 
   /** A property's trimmed text; an unset or empty property gives {@code fallback}. */
@@ -133,7 +159,9 @@ record ChaosSettings(
     return String.format(
         "seed=%d scenarios=%s%n  s1: kills=%d jobMillis=%d backlog=%d children=%d killEvery=%dms"
             + " victims=%s spare=%d limit=%ds%n  s2: rounds=%d drainLimit=%ds jobMillis=%d%n"
-            + "  s3: disk=%s diskMegabytes=%d full=%ds jobMillis=%d%n  s4: step=%ds hold=%ds",
+            + "  s3: disk=%s diskMegabytes=%d full=%ds jobMillis=%d%n  s4: step=%ds hold=%ds%n"
+            + "  s5: rounds=%d killEvery=%ds childKillEvery=%dms addsPerSecond=%d jobMillis=%d"
+            + " lease=%ds drainLimit=%ds",
         seed,
         scenarios,
         s1Kills,
@@ -152,6 +180,13 @@ record ChaosSettings(
         s3Full.toSeconds(),
         s3JobMillis,
         s4Step.toSeconds(),
-        s4Hold.toSeconds());
+        s4Hold.toSeconds(),
+        s5Rounds,
+        s5KillEvery.toSeconds(),
+        s5ChildKillEvery.toMillis(),
+        s5AddsPerSecond,
+        s5JobMillis,
+        s5Lease.toSeconds(),
+        s5DrainLimit.toSeconds());
   }
 }

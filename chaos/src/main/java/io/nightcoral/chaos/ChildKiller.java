@@ -178,8 +178,7 @@ final class ChildKiller {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
         if (name.startsWith(RanJobs.FILE_PREFIX) && Files.size(file) > 0) {
-          int dash = name.indexOf('-', RanJobs.FILE_PREFIX.length());
-          pids.add(Long.parseLong(name.substring(RanJobs.FILE_PREFIX.length(), dash)));
+          pids.add(RanJobs.pidOf(name));
         }
       }
     }

@@ -30,6 +30,7 @@ final class RanJobs {
   record Start(String key, long id, int attempt, long nanos) {}
 
   private final Map<String, Integer> done = new HashMap<>();
+  private final Map<String, List<String>> doneIn = new HashMap<>();
   private final Map<String, List<Start>> starts = new HashMap<>();
   private final Map<Long, Set<Integer>> attemptsById = new HashMap<>();
   private final Map<Long, String> keyById = new HashMap<>();
@@ -57,7 +58,7 @@ final class RanJobs {
         String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         int start = 0;
         for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-          ran.add(text.substring(start, end));
+          ran.add(text.substring(start, end), file.getFileName().toString());
           start = end + 1;
         }
         if (start < text.length()) {
@@ -68,7 +69,7 @@ final class RanJobs {
     return ran;
   }
 
-  private void add(String line) {
+  private void add(String line, String file) {
     String[] f = line.split(" ");
     try {
       if (f.length == 5 && f[0].equals("S")) {
@@ -86,6 +87,7 @@ final class RanJobs {
       }
       if (f.length == 4 && f[0].equals("D")) {
         done.merge(f[1], 1, Integer::sum);
+        doneIn.computeIfAbsent(f[1], k -> new ArrayList<>()).add(file);
         doneCount++;
         return;
       }
@@ -98,6 +100,17 @@ final class RanJobs {
   /** How many runs of {@code key} finished. */
   int runs(String key) {
     return done.getOrDefault(key, 0);
+  }
+
+  /** The names of the files that recorded each finished run of {@code key}. */
+  List<String> filesOf(String key) {
+    return doneIn.getOrDefault(key, List.of());
+  }
+
+  /** The pid of the child that wrote result file {@code file} ({@code ran-<pid>-w<n>.txt}). */
+  static long pidOf(String file) {
+    int dash = file.indexOf('-', FILE_PREFIX.length());
+    return Long.parseLong(file.substring(FILE_PREFIX.length(), dash));
   }
 
   /** The keys with at least one finished run. */

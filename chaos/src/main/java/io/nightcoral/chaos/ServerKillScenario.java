@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 final class ServerKillScenario {
   private static final long READY_LIMIT_SECONDS = 60;
   private static final long EXIT_LIMIT_SECONDS = 30;
-  private static final long ORPHAN_LIMIT_MILLIS = 5_000;
+  static final long ORPHAN_LIMIT_MILLIS = 5_000;
   private static final long TRAINER_LIMIT_SECONDS = 70; // the server gives training 60 s
   private static final int MIN_CHILDREN = 2;
   private static final int MAX_CHILDREN = 4;
@@ -272,8 +272,7 @@ final class ServerKillScenario {
    * process whose command line carries the round's marker. Returns how many were still alive after
    * {@link #ORPHAN_LIMIT_MILLIS}, after killing them.
    */
-  private static int awaitOrphansGone(List<ProcessHandle> seen, String marker)
-      throws InterruptedException {
+  static int awaitOrphansGone(List<ProcessHandle> seen, String marker) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ORPHAN_LIMIT_MILLIS);
     List<ProcessHandle> alive = alive(seen, marker);
     while (!alive.isEmpty() && System.nanoTime() < deadline) {

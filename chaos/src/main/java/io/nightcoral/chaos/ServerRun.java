@@ -11,8 +11,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@link ChaosServer} JVM started by the runner: its stdout is read on a thread of its own,
- * {@code ACK} lines are collected, and its stderr goes to a log file.
+ * One server JVM started by the runner ({@link ChaosServer}, or {@link PostgresChaosNode}): its
+ * stdout is read on a thread of its own, {@code ACK} lines are collected, its stderr goes to a log
+ * file, and the runner may write lines to its stdin.
  */
 final class ServerRun {
   private final Process process;
@@ -33,12 +34,20 @@ final class ServerRun {
    * log}.
    */
   static ServerRun start(List<String> args, Path log) throws IOException {
+    return start(ChaosServer.class, args, log);
+  }
+
+  /**
+   * Starts a JVM running {@code main} on the runner's own class path with {@code args}; stderr goes
+   * to {@code log}.
+   */
+  static ServerRun start(Class<?> main, List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(ChaosServer.class.getName());
+    command.add(main.getName());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
     return new ServerRun(builder.start());
@@ -69,6 +78,29 @@ final class ServerRun {
 
   boolean awaitReady(long seconds) throws InterruptedException {
     return ready.await(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Writes {@code line} to the JVM's stdin. */
+  void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
+  /** Closes the JVM's stdin. */
+  void closeInput() throws IOException {
+    process.getOutputStream().close();
+  }
+
+  /** Waits until the JVM printed {@code line}; false on timeout. */
+  boolean awaitLine(String line, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!otherLines().contains(line)) {
+      if (System.nanoTime() >= deadline || !process.isAlive() && !reader.isAlive()) {
+        return otherLines().contains(line);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    return true;
   }
 
   /** The worker children of this server that are alive now. */

