@@ -8,10 +8,10 @@ import java.util.function.Predicate;
 import picocli.CommandLine.Option;
 
 /**
- * Which database a command works on — a SQLite file ({@code --db}) or a PostgreSQL database
- * ({@code --url}) — and the two ways it opens it: read-only beside running servers, or for a
- * change: holding a SQLite database's lock, or as one more coordinator (with no workers) on a
- * PostgreSQL database, which several coordinators share anyway.
+ * Which database a command works on — a SQLite file ({@code --db}) or a PostgreSQL database ({@code
+ * --url}) — and the two ways it opens it: read-only beside running servers, or for a change:
+ * holding a SQLite database's lock, or as one more coordinator (with no workers) on a PostgreSQL
+ * database, which several coordinators share anyway.
  */
 final class DatabaseOption {
   /** What NightCoral's refusal of a second holder says. */
@@ -53,7 +53,8 @@ final class DatabaseOption {
   boolean change(Predicate<NightCoral<String>> change) {
     if (postgres()) {
       NightCoralReader.openUrl(url).close(); // refuses a database that is not NightCoral's
-      try (NightCoral<String> coordinator = NightCoral.builderForStrings().databaseUrl(url).build()) {
+      try (NightCoral<String> coordinator =
+          NightCoral.builderForStrings().databaseUrl(url).build()) {
         return change.test(coordinator);
       }
     }
