@@ -6,6 +6,7 @@ import io.nightcoral.internal.store.Inserted;
 import io.nightcoral.internal.store.JobRow;
 import io.nightcoral.internal.store.JobStore;
 import io.nightcoral.internal.store.Notice;
+import io.nightcoral.internal.store.Queries;
 import io.nightcoral.internal.store.ReplyRow;
 import io.nightcoral.internal.store.ScheduleRow;
 import io.nightcoral.internal.store.StoreReader;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * tells the others with {@code pg_notify}, which {@link PostgresListener} hears.
  */
 public final class PostgresJobStore implements JobStore {
+  /** The queries this store shares with the other kind of store. */
+  static final Queries QUERIES = new Queries("nightcoral_");
+
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
 
   /** The schema version this code reads and writes ({@code nightcoral_schema.version}). */
@@ -547,30 +551,7 @@ public final class PostgresJobStore implements JobStore {
 
   @Override
   public List<DeadRow> deadJobs() throws SQLException {
-    return deadJobs(db);
-  }
-
-  /** Every dead job in {@code db}, oldest death first. */
-  static List<DeadRow> deadJobs(Connection db) throws SQLException {
-    List<DeadRow> rows = new ArrayList<>();
-    try (Statement st = db.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT id, payload, attempts, last_error, died_at, job_key, priority"
-                    + " FROM nightcoral_dead_jobs ORDER BY died_at, id")) {
-      while (rs.next()) {
-        rows.add(
-            new DeadRow(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getInt(3),
-                rs.getString(4),
-                rs.getLong(5),
-                rs.getString(6),
-                rs.getInt(7)));
-      }
-    }
-    return rows;
+    return QUERIES.deadJobs(db);
   }
 
   @Override
@@ -609,29 +590,22 @@ public final class PostgresJobStore implements JobStore {
     }
   }
 
-  private static final String SCHEDULE_COLUMNS =
-      "name, spec, payload, next_run, last_run, last_job, skipped";
-
   /** The schedule, its row locked until the transaction ends (firing it is then safe). */
   @Override
   public ScheduleRow schedule(String name) throws SQLException {
     List<ScheduleRow> rows =
-        scheduleRows(
+        Queries.scheduleRows(
             db,
-            "SELECT " + SCHEDULE_COLUMNS + " FROM nightcoral_schedules WHERE name = ? FOR UPDATE",
+            "SELECT "
+                + Queries.SCHEDULE_COLUMNS
+                + " FROM nightcoral_schedules WHERE name = ? FOR UPDATE",
             name);
     return rows.isEmpty() ? null : rows.get(0);
   }
 
   @Override
   public List<ScheduleRow> schedules() throws SQLException {
-    return schedules(db);
-  }
-
-  /** Every schedule in {@code db}, by name. */
-  static List<ScheduleRow> schedules(Connection db) throws SQLException {
-    return scheduleRows(
-        db, "SELECT " + SCHEDULE_COLUMNS + " FROM nightcoral_schedules ORDER BY name");
+    return QUERIES.schedules(db);
   }
 
   /**
@@ -640,41 +614,13 @@ public final class PostgresJobStore implements JobStore {
    */
   @Override
   public List<ScheduleRow> dueSchedules(long now) throws SQLException {
-    return scheduleRows(
+    return Queries.scheduleRows(
         db,
         "SELECT "
-            + SCHEDULE_COLUMNS
+            + Queries.SCHEDULE_COLUMNS
             + " FROM nightcoral_schedules WHERE next_run <= ? ORDER BY next_run"
             + " FOR UPDATE SKIP LOCKED",
         now);
-  }
-
-  private static List<ScheduleRow> scheduleRows(Connection db, String sql, Object... parameters)
-      throws SQLException {
-    List<ScheduleRow> rows = new ArrayList<>();
-    try (PreparedStatement st = db.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.length; i++) {
-        st.setObject(i + 1, parameters[i]);
-      }
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          long lastRun = rs.getLong(5);
-          if (rs.wasNull()) {
-            lastRun = Long.MIN_VALUE;
-          }
-          rows.add(
-              new ScheduleRow(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getLong(4),
-                  lastRun,
-                  rs.getLong(6),
-                  rs.getLong(7)));
-        }
-      }
-    }
-    return rows;
   }
 
   @Override

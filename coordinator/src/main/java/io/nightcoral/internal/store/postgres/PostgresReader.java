@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -74,87 +73,22 @@ public final class PostgresReader implements StoreReader {
 
   @Override
   public synchronized List<ListedJob> jobs(JobQuery q) throws SQLException {
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT id, payload, due_at, created_at, attempts, priority, job_key, last_error"
-                + " FROM nightcoral_jobs WHERE 1 = 1");
-    List<Object> args = new ArrayList<>();
-    if ("due".equals(q.state())) {
-      sql.append(" AND due_at <= ?");
-      args.add(q.now());
-    } else if ("timer".equals(q.state())) {
-      sql.append(" AND due_at > ? AND last_error IS NULL");
-      args.add(q.now());
-    } else if ("retrying".equals(q.state())) {
-      sql.append(" AND due_at > ? AND last_error IS NOT NULL");
-      args.add(q.now());
-    }
-    if (q.key() != null) {
-      sql.append(" AND job_key = ?");
-      args.add(q.key());
-    }
-    if (q.priority() != null) {
-      sql.append(" AND priority = ?");
-      args.add(q.priority());
-    }
-    if (q.after() != 0) {
-      sql.append(q.newestFirst() ? " AND id < ?" : " AND id > ?");
-      args.add(q.after());
-    }
-    sql.append(q.newestFirst() ? " ORDER BY id DESC" : " ORDER BY id").append(" LIMIT ?");
-    args.add(q.limit());
-    List<ListedJob> jobs = new ArrayList<>();
-    try (PreparedStatement st = db.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        st.setObject(i + 1, args.get(i));
-      }
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          jobs.add(
-              new ListedJob(
-                  rs.getLong(1),
-                  rs.getString(2),
-                  rs.getLong(3),
-                  rs.getLong(4),
-                  rs.getInt(5),
-                  rs.getInt(6),
-                  rs.getString(7),
-                  rs.getString(8)));
-        }
-      }
-    }
-    return jobs;
+    return PostgresJobStore.QUERIES.jobs(db, q);
   }
 
   @Override
   public synchronized List<DeadRow> deadJobs() throws SQLException {
-    return PostgresJobStore.deadJobs(db);
+    return PostgresJobStore.QUERIES.deadJobs(db);
   }
 
   @Override
   public synchronized List<ScheduleRow> schedules() throws SQLException {
-    return PostgresJobStore.schedules(db);
+    return PostgresJobStore.QUERIES.schedules(db);
   }
 
   @Override
   public synchronized StoreCounts counts(long now) throws SQLException {
-    try (PreparedStatement st =
-        db.prepareStatement(
-            "SELECT (SELECT count(*) FROM nightcoral_jobs WHERE due_at <= ?),"
-                + " (SELECT count(*) FROM nightcoral_jobs WHERE due_at > ? AND last_error IS NULL),"
-                + " (SELECT count(*) FROM nightcoral_jobs"
-                + " WHERE due_at > ? AND last_error IS NOT NULL),"
-                + " (SELECT count(*) FROM nightcoral_dead_jobs),"
-                + " (SELECT count(*) FROM nightcoral_schedules)")) {
-      st.setLong(1, now);
-      st.setLong(2, now);
-      st.setLong(3, now);
-      try (ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return new StoreCounts(
-            rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
-      }
-    }
+    return PostgresJobStore.QUERIES.counts(db, now);
   }
 
   @Override
