@@ -3,6 +3,7 @@ package io.nightcoral.console;
 import static io.nightcoral.console.Await.await;
 
 import io.nightcoral.NightCoral;
+import io.nightcoral.NightCoralBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -13,10 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A real NightCoral of string jobs on a SQLite file, run by the product's fake worker: a job whose
- * text starts with "fail" throws (while {@link #failing} is set) and dies after its attempts (one
- * unless told otherwise); a job "block" waits for {@link #release}; a job "work ..." takes {@link
- * #WORK_NANOS}; any other job just runs and is remembered in {@link #ran}.
+ * A real NightCoral of string jobs on a SQLite file (or a PostgreSQL database), run by the
+ * product's fake worker: a job whose text starts with "fail" throws (while {@link #failing} is set)
+ * and dies after its attempts (one unless told otherwise); a job "block" waits for {@link
+ * #release}; a job "work ..." takes {@link #WORK_NANOS}; any other job just runs and is remembered
+ * in {@link #ran}.
  */
 final class TestQueue implements AutoCloseable {
   /** How long a job "work ..." takes. */
@@ -33,9 +35,20 @@ final class TestQueue implements AutoCloseable {
 
   /** With {@code maxAttempts} attempts, an hour apart. */
   TestQueue(Path dir, int workers, int maxAttempts) {
+    this(
+        NightCoral.builderForStrings().databaseFile(dir.resolve("console.db")),
+        workers,
+        maxAttempts);
+  }
+
+  /** On the PostgreSQL database at {@code url}. */
+  TestQueue(String url, int workers) {
+    this(NightCoral.builderForStrings().databaseUrl(url), workers, 1);
+  }
+
+  private TestQueue(NightCoralBuilder<String> store, int workers, int maxAttempts) {
     nc =
-        NightCoral.builderForStrings()
-            .databaseFile(dir.resolve("console.db"))
+        store
             .maxAttempts(maxAttempts)
             .retryBackoff(Duration.ofHours(1), Duration.ofHours(1))
             .fakeWorker(this::run)
