@@ -19,11 +19,8 @@ public class SlowSecondSetupHandler implements JobHandler<TestJob, JsonNode> {
     Path dir = Path.of(config.get("dir").asText());
     Files.writeString(
         dir.resolve("setup-" + portal.workerId() + "-" + ProcessHandle.current().pid()), "");
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (portal.workerId() == 2
-        && !Files.exists(dir.resolve("go"))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+    if (portal.workerId() == 2) {
+      TestHandler.awaitFile(dir.resolve("go"));
     }
     return config;
   }

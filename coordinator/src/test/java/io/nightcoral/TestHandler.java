@@ -32,9 +32,7 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
       case "gated-post": // records its run, waits for the file "gate", then posts a big job
         Path gateDir = Path.of(config.get("dir").asText());
         Files.writeString(gateDir.resolve("ran-" + job.value() + "-" + System.nanoTime()), "");
-        while (!Files.exists(gateDir.resolve("gate"))) {
-          Thread.sleep(5);
-        }
+        awaitFile(gateDir.resolve("gate"));
         portal.postJob(new TestJob("big" + "x".repeat(20_000), job.value() + 1));
         return null;
       case "count":
@@ -70,13 +68,7 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
       case "gate": // notes that it started, then waits until the test creates the file "gate"
         Path folder = Path.of(config.get("dir").asText());
         Files.writeString(folder.resolve("started-" + job.value()), "");
-        long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.exists(folder.resolve("gate"))) {
-          if (System.nanoTime() > giveUp) {
-            throw new IllegalStateException("the gate never opened");
-          }
-          Thread.sleep(5);
-        }
+        awaitFile(folder.resolve("gate"));
         return null;
       case "post-many": // posts value timers due in an hour, one by one
         for (int i = 0; i < job.value(); i++) {
@@ -138,5 +130,10 @@ public class TestHandler implements JobHandler<TestJob, JsonNode> {
       default:
         throw new IllegalArgumentException("unknown task " + job.task());
     }
+  }
+
+  /** Waits in the child (at most a minute) until the test creates {@code file}. */
+  static void awaitFile(Path file) {
+    Await.await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(file));
   }
 }
