@@ -16,6 +16,13 @@ import picocli.CommandLine.Spec;
  * NightCoralCli#HELD}. On PostgreSQL, made as one more coordinator among those sharing it.
  */
 abstract class DeadJobChange implements Callable<Integer> {
+  /** When a change can be made, as the commands' help says it (two lines). */
+  static final String WHEN_1 =
+      "On SQLite only while no server holds the database (a running server's console does it";
+
+  static final String WHEN_2 =
+      "live); on PostgreSQL (--url) at any time, as one more coordinator without workers.";
+
   @Parameters(paramLabel = "ID", description = "the dead job's id (see nightcoral dead)")
   private long id;
 

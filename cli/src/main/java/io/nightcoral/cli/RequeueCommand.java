@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "requeue",
     description = {
-      "Queues dead job ID again with a fresh attempt count; it runs at the server's next start.",
-      "On SQLite only while no server holds the database (a running server's console does it",
-      "live); on PostgreSQL (--url) at any time, as one more coordinator without workers."
+      "Queues dead job ID again with a fresh attempt count, for the next server that runs jobs.",
+      DeadJobChange.WHEN_1,
+      DeadJobChange.WHEN_2
     })
 final class RequeueCommand extends DeadJobChange {
   @Override
