@@ -1262,7 +1262,8 @@ final class JobQueue implements PoolListener {
             retired,
             died,
             counts.later(),
-            counts.dead());
+            counts.dead(),
+            0); // spares: added by stats(), as they come and go between turns
   }
 
   private void finish() {

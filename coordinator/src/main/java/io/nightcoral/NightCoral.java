@@ -582,7 +582,7 @@ public final class NightCoral<J> implements AutoCloseable {
   public Stats stats() {
     JobQueue q = queue;
     return q == null
-        ? new Stats(0, 0, 0, 0, 0, 0, 0, 0)
+        ? new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0)
         : q.stats(); // null only while the constructor runs
   }
 

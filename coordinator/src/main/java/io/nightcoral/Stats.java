@@ -24,19 +24,6 @@ public record Stats(
     long timers,
     long dead,
     int spares) {
-  /** A snapshot without spares. */
-  public Stats(
-      int workers,
-      int idleWorkers,
-      long queued,
-      long running,
-      long retired,
-      long died,
-      long timers,
-      long dead) {
-    this(workers, idleWorkers, queued, running, retired, died, timers, dead, 0);
-  }
-
   Stats withSpares(int count) {
     return count == spares
         ? this

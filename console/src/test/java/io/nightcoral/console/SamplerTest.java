@@ -20,7 +20,7 @@ class SamplerTest {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong now = new AtomicLong(1_000_000);
   private final Supplier<Stats> stats =
-      () -> new Stats(1, 1, queued.get(), 0, retired.get(), 0, 0, 0);
+      () -> new Stats(1, 1, queued.get(), 0, retired.get(), 0, 0, 0, 0);
   private final Clock clock =
       new Clock() {
         @Override
