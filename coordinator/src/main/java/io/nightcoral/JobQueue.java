@@ -15,8 +15,10 @@ import io.nightcoral.internal.store.ReplyRow;
 import io.nightcoral.internal.store.ScheduleRow;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -145,7 +147,8 @@ final class JobQueue implements PoolListener {
   private final WorkerLoads loads;
   private final PendingWrites pending = new PendingWrites();
   private final List<Runnable> afterCommit = new ArrayList<>();
-  private final List<HeldJob> sentThisTurn = new ArrayList<>();
+  private final List<HeldJob> sentThisTurn = new ArrayList<>(); // hand-outs waiting for commit
+  private final Set<Long> writtenThisTurn = new HashSet<>(); // jobs made ready by this turn
   private final List<HeldJob> askedBackThisTurn = new ArrayList<>();
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   private CompletableFuture<Void> drained;
@@ -165,6 +168,7 @@ final class JobQueue implements PoolListener {
   private int turns;
   private long commitNanos = 100_000; // moving average of a commit's time
   private boolean needsResync; // something rolled back to a savepoint this turn
+  private boolean failCommit; // set by a test: this turn's commit fails
 
   JobQueue(
       JobStore store,
@@ -359,6 +363,7 @@ final class JobQueue implements PoolListener {
           if (!store.requeueDead(id, counts.horizon())) {
             return false;
           }
+          writtenThisTurn.add(id);
           counts.revived();
           ready.invalidate();
           return true;
@@ -459,6 +464,15 @@ final class JobQueue implements PoolListener {
     return call(
         () -> {
           store.pragma(statement);
+          return null;
+        });
+  }
+
+  /** Makes the commit of this call's turn fail, as a disk error would; tests use it. */
+  Call<Void> failCommitForTest() {
+    return call(
+        () -> {
+          failCommit = true;
           return null;
         });
   }
@@ -855,6 +869,7 @@ final class JobQueue implements PoolListener {
     now = clock.advance();
     afterCommit.clear();
     sentThisTurn.clear();
+    writtenThisTurn.clear();
     askedBackThisTurn.clear();
     List<Call<?>> succeeded = new ArrayList<>();
     int calls = 0;
@@ -901,6 +916,10 @@ final class JobQueue implements PoolListener {
       }
       dispatch();
       long commitStart = System.nanoTime();
+      if (failCommit) {
+        failCommit = false;
+        throw new SQLException("commit failed (simulated by a test)");
+      }
       store.commit();
       long took = System.nanoTime() - commitStart;
       commitNanos = commitNanos - (commitNanos >> 3) + (took >> 3);
@@ -991,6 +1010,9 @@ final class JobQueue implements PoolListener {
       Inserted inserted =
           store.insert(job.payload(), dueAt, horizon, job.key(), job.priority(), awaited);
       ids[i] = inserted;
+      if (inserted.created()) {
+        writtenThisTurn.add(inserted.id());
+      }
       if (inserted.created() && counts.stored(dueAt)) {
         ready.stored(new JobRow(inserted.id(), job.payload(), dueAt, horizon, 0, job.priority()));
       }
@@ -1062,6 +1084,12 @@ final class JobQueue implements PoolListener {
     }
     takeBackOutranked(job);
     HeldJob leaving = firstLeaving();
+    // A job whose row was already durable before this turn goes out now, so that its child works
+    // while this turn's commit syncs: its attempt becomes durable through the child's start record.
+    // One this turn made ready (added, requeued, retried), or claimed on a shared store, waits for
+    // the commit, as does every job after it, and all of them when a worker is being asked to give
+    // jobs back, so that each worker still receives its jobs in the queue's order.
+    boolean afterCommitOnly = store.shared() || !askedBackThisTurn.isEmpty();
     Worker worker;
     while (job != null && (worker = loads.pick()) != null) {
       if (leaving != null && leaving.runsBefore(job)) {
@@ -1086,15 +1114,21 @@ final class JobQueue implements PoolListener {
                 job.priority());
         held.replyTo = job.replyTo();
         loads.assign(held);
-        sentThisTurn.add(held);
-        afterCommit.add(
-            () -> {
-              trace("job {} (attempt " + held.attempt + ") to worker {}: {}", held);
-              held.worker.run(held.id, held.payload, held.attempt);
-            });
+        afterCommitOnly |= writtenThisTurn.contains(held.id);
+        if (afterCommitOnly) {
+          sentThisTurn.add(held);
+          afterCommit.add(() -> send(held));
+        } else {
+          send(held);
+        }
       }
       job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
     }
+  }
+
+  private void send(HeldJob held) {
+    trace("job {} (attempt " + held.attempt + ") to worker {}: {}", held);
+    held.worker.run(held.id, held.payload, held.attempt);
   }
 
   /**
@@ -1158,6 +1192,7 @@ final class JobQueue implements PoolListener {
     pending.add(
         () -> {
           store.retryLater(held.id, dueAt, failure.describe());
+          writtenThisTurn.add(held.id);
           counts.postponed(dueAt);
         });
     log.warn(
@@ -1211,8 +1246,9 @@ final class JobQueue implements PoolListener {
   }
 
   /**
-   * After a failed transaction: roll back, take back this turn's hand-outs (none was sent), keep
-   * what workers reported for the next transaction, and re-read the counts.
+   * After a failed transaction: roll back, take back this turn's hand-outs that waited for the
+   * commit (those sent before it run on: their jobs were durable already), keep what workers
+   * reported for the next transaction, and re-read the counts.
    */
   private void recoverFromFault() {
     store.rollback();

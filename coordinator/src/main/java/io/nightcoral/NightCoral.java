@@ -758,6 +758,11 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.insertThenForTest(NewJob.now(encode(job)), after));
   }
 
+  /** Makes the commit of this call's turn fail, as a disk error would, and throws that failure. */
+  void failCommitForTest() {
+    await(queue.failCommitForTest());
+  }
+
   /**
    * Runs {@code body} on the queue's thread and completes once its turn committed; tests hold the
    * queue busy with it, to see what an add does behind a busy queue.

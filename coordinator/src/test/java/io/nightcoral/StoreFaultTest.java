@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,35 @@ class StoreFaultTest {
     }
     try (var runs = Files.list(dir)) {
       assertEquals(1, runs.filter(p -> p.getFileName().toString().startsWith("ran-1-")).count());
+    }
+  }
+
+  @Test
+  void aJobHandedOutBeforeACommitThatFailsRunsOnceAndIsRecordedOnce() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    try (NightCoral<TestJob> nc =
+        NightCoral.builder(TestJob.class)
+            .databaseFile(dir.resolve("fault.db"))
+            .clock(clock)
+            .fakeWorker(worker)
+            .build()) {
+      nc.launch(1);
+      nc.addTimer(Duration.ofMinutes(1), new TestJob("timer", 1));
+      clock.advance(Duration.ofMinutes(2));
+      // the timer falls due in this call's turn: its job goes to the worker before the commit,
+      // which then fails; the job runs on, and its finish is recorded by a later turn
+      assertThrows(NightCoralException.class, nc::failCommitForTest);
+      Await.await().until(() -> nc.stats().retired() == 1);
+      clock.advance(Duration.ofSeconds(5)); // past the pause in hand-outs after a fault
+      nc.runDueWork();
+      Await.get(nc.idle());
+      assertEquals(Map.of(1, 1), worker.counts(), "not handed out a second time");
+      assertEquals(0, nc.stats().queued() + nc.stats().timers() + nc.stats().dead());
+    }
+    try (NightCoral<TestJob> nc = open()) {
+      nc.launch(1);
+      Await.get(nc.idle());
+      assertEquals(Map.of(1, 1), worker.counts(), "its finish was recorded: it does not run again");
     }
   }
 
