@@ -22,6 +22,12 @@ final class HeldJob {
 
   boolean started;
 
+  /**
+   * For a timer sent ahead of its due instant: the {@link System#nanoTime} instant before which its
+   * worker must not start it; otherwise {@link Worker#NOW}.
+   */
+  long notBefore = Worker.NOW;
+
   /** When its handler started, in queue time (epoch milliseconds). */
   long startedAt;
 

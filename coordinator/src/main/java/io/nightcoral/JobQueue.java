@@ -14,6 +14,7 @@ import io.nightcoral.internal.store.Notice;
 import io.nightcoral.internal.store.ReplyRow;
 import io.nightcoral.internal.store.ScheduleRow;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,7 +73,8 @@ final class JobQueue implements PoolListener {
       Backoff backoff,
       int workerPrefetch,
       Consumer<WorkerPoolError> notifyError,
-      Function<String, String> describe) {}
+      Function<String, String> describe,
+      long timerLeadMillis) {}
 
   /** Work for the queue's thread. */
   private interface Command {
@@ -169,6 +171,8 @@ final class JobQueue implements PoolListener {
   private long commitNanos = 100_000; // moving average of a commit's time
   private boolean needsResync; // something rolled back to a savepoint this turn
   private boolean failCommit; // set by a test: this turn's commit fails
+  private long lookedAheadTo = Long.MIN_VALUE; // timers due by then were considered for sending
+  private long startedAhead = Long.MIN_VALUE; // latest due time of a timer a worker started
 
   JobQueue(
       JobStore store,
@@ -547,6 +551,9 @@ final class JobQueue implements PoolListener {
             return;
           }
           pending.add(() -> store.markStarted(jobId));
+          if (held.notBefore != Worker.NOW) {
+            startedAhead = Math.max(startedAhead, held.dueAt); // it is due, whatever now says
+          }
           metrics.queueLatency(now - held.dueAt);
           if (held.wasTimer) {
             metrics.timerLatency(now - held.dueAt);
@@ -797,6 +804,9 @@ final class JobQueue implements PoolListener {
 
   private void awaitCommands(List<Command> batch) throws InterruptedException {
     long wakeAt = Math.min(counts.nextDue(), nextScheduleRun);
+    if (maySendAhead() && counts.nextDue() > lookedAheadTo) {
+      wakeAt = Math.min(wakeAt, Times.minus(counts.nextDue(), settings.timerLeadMillis()));
+    }
     if (store.shared()) {
       wakeAt = Math.min(wakeAt, nextPoll);
     }
@@ -808,7 +818,7 @@ final class JobQueue implements PoolListener {
       first = inbox.take();
     } else {
       // to the nanosecond, so the loop wakes right at the due millisecond
-      java.time.Instant current = clock.wallInstant();
+      Instant current = clock.wallInstant();
       long waitNanos =
           Times.minus(
               Times.times(Times.minus(wakeAt, current.toEpochMilli()), 1_000_000),
@@ -989,9 +999,13 @@ final class JobQueue implements PoolListener {
     }
   }
 
-  /** Counts timers that fell due since the last turn; a scan happens only when one is due. */
+  /**
+   * Counts timers that fell due since the last turn; a scan happens only when one is due. A timer
+   * sent ahead that its worker started is due even if this turn's clock reading is a little behind
+   * the worker's, so that its finish counts as a due job's.
+   */
   private void advanceTime() throws SQLException {
-    if (counts.advance(now) > 0) {
+    if (counts.advance(Math.max(now, startedAhead)) > 0) {
       ready.invalidate();
     }
   }
@@ -1079,10 +1093,9 @@ final class JobQueue implements PoolListener {
       return; // no worker here: claim nothing, the other coordinators run it
     }
     JobRow job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
-    if (job == null) {
-      return;
+    if (job != null) {
+      takeBackOutranked(job);
     }
-    takeBackOutranked(job);
     HeldJob leaving = firstLeaving();
     // A job whose row was already durable before this turn goes out now, so that its child works
     // while this turn's commit syncs: its attempt becomes durable through the child's start record.
@@ -1124,11 +1137,66 @@ final class JobQueue implements PoolListener {
       }
       job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
     }
+    sendTimersAhead();
+  }
+
+  /** Whether timers may go to idle workers ahead of their due instant. */
+  private boolean maySendAhead() {
+    // On a shared store a claim is a write that must commit first; and a timer waiting in its
+    // worker must not hold up a close.
+    return settings.timerLeadMillis() > 0 && !store.shared() && !draining && loads.idleCount() > 0;
+  }
+
+  /**
+   * Sends the timers due within the timer lead (default 5 ms) to idle workers, each to be held
+   * there until its due instant, so that neither the queue's wake-up nor a commit under way makes
+   * them late; called once every due job has a worker. A worker holding one gets no other job until
+   * it starts (see {@link WorkerLoads#pick}).
+   */
+  private void sendTimersAhead() throws SQLException {
+    long until = Times.plus(now, settings.timerLeadMillis());
+    if (!maySendAhead() || counts.later() == 0 || counts.nextDue() > until) {
+      return;
+    }
+    lookedAheadTo = until;
+    Instant wall = clock.wallInstant();
+    long wallNanos = Times.plus(Times.times(wall.getEpochSecond(), 1_000_000_000), wall.getNano());
+    long nanoNow = System.nanoTime();
+    List<JobRow> rows = store.loadDue(until, loads.heldCount() + loads.idleCount());
+    for (JobRow row : rows) {
+      Worker worker;
+      if (row.dueAt() <= counts.horizon()
+          || loads.holds(row.id())
+          || row.attempts() >= settings.maxAttempts()) {
+        continue; // due already (it has a worker, or is buried at its turn), or one to bury
+      }
+      if ((worker = loads.pickIdle()) == null) {
+        return;
+      }
+      HeldJob held =
+          new HeldJob(
+              row.id(),
+              row.payload(),
+              row.attempts() + 1,
+              worker,
+              row.dueAt(),
+              row.wasTimer(),
+              row.priority());
+      held.replyTo = row.replyTo();
+      held.notBefore = nanoNow + Math.max(0, Times.times(row.dueAt(), 1_000_000) - wallNanos);
+      loads.assign(held);
+      if (writtenThisTurn.contains(held.id) || !askedBackThisTurn.isEmpty()) {
+        sentThisTurn.add(held);
+        afterCommit.add(() -> send(held));
+      } else {
+        send(held);
+      }
+    }
   }
 
   private void send(HeldJob held) {
     trace("job {} (attempt " + held.attempt + ") to worker {}: {}", held);
-    held.worker.run(held.id, held.payload, held.attempt);
+    held.worker.run(held.id, held.payload, held.attempt, held.notBefore);
   }
 
   /**

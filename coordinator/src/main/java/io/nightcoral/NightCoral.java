@@ -167,7 +167,8 @@ public final class NightCoral<J> implements AutoCloseable {
                   new Backoff(settings.retryFirst(), settings.retryMax()),
                   settings.workerPrefetch(),
                   settings.notifyError(),
-                  this::describe),
+                  this::describe,
+                  timerLeadMillis(settings)),
               callbacks,
               replies,
               this::poolSize,
@@ -775,6 +776,16 @@ public final class NightCoral<J> implements AutoCloseable {
   /** Wakes the queue so it reads the clock again; tests that move an injected clock call this. */
   void runDueWork() {
     await(queue.barrier());
+  }
+
+  /**
+   * How long before its due instant a timer may go to an idle worker: workers wait by the system's
+   * clocks, so never with a clock a test moves by hand.
+   */
+  private static long timerLeadMillis(Settings<?> settings) {
+    return settings.clock().getClass() == Clock.systemUTC().getClass()
+        ? settings.timerLead().toMillis()
+        : 0;
   }
 
   private String encode(J job) {

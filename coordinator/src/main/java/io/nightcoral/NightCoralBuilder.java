@@ -64,6 +64,9 @@ public final class NightCoralBuilder<J> {
   /** Default for {@link #nodeLeaseTimeout}. */
   public static final Duration DEFAULT_NODE_LEASE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Default for {@link #timerLead}. */
+  static final Duration DEFAULT_TIMER_LEAD = Duration.ofMillis(5);
+
   /** Default for {@link #closeTimeout}. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -114,6 +117,7 @@ public final class NightCoralBuilder<J> {
   private Clock clock = Clock.systemUTC();
   private LongSupplier ticker = System::nanoTime;
   private Supplier<PoolTimer> poolTimer = PoolTimerThread::new;
+  private Duration timerLead = DEFAULT_TIMER_LEAD;
   private Synchronous synchronous = Synchronous.FULL;
   private Object meterRegistry;
   private int workerPrefetch = DEFAULT_WORKER_PREFETCH;
@@ -439,6 +443,15 @@ public final class NightCoralBuilder<J> {
   }
 
   /**
+   * How long before its due instant a timer may go to an idle worker, which holds it until then
+   * (default 5 ms); tests stretch it to see what happens meanwhile. Package-private on purpose.
+   */
+  NightCoralBuilder<J> timerLead(Duration lead) {
+    this.timerLead = positive(lead, "timerLead");
+    return this;
+  }
+
+  /**
    * Opens (or creates) the database, recovers the jobs an earlier run left, and returns the
    * instance; no worker runs until {@link NightCoral#launch}.
    */
@@ -477,6 +490,7 @@ public final class NightCoralBuilder<J> {
             clock,
             ticker,
             poolTimer,
+            timerLead,
             meterRegistry,
             workerPrefetch,
             nodeLeaseTimeout,

@@ -44,6 +44,7 @@ record Settings<J>(
     Clock clock,
     LongSupplier ticker,
     Supplier<PoolTimer> poolTimer,
+    Duration timerLead,
     Object meterRegistry,
     int workerPrefetch,
     Duration nodeLeaseTimeout,

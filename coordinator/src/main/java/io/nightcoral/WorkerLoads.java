@@ -67,13 +67,16 @@ final class WorkerLoads {
     return (int) Math.max(1, Math.min(maxDepth, QUEUED_WORK_NANOS / serviceNanos));
   }
 
-  /** The least loaded worker that can take another job, or null. */
+  /**
+   * The least loaded worker that can take another job, or null; a worker holding a timer sent ahead
+   * of its due instant takes no other job until that timer starts.
+   */
   Worker pick() {
     Worker best = null;
     int bestLoad = depth();
     for (Map.Entry<Worker, ArrayDeque<HeldJob>> e : loads.entrySet()) {
       int load = e.getValue().size();
-      if (load < bestLoad) {
+      if (load < bestLoad && !waitsForTimer(e.getValue())) {
         best = e.getKey();
         bestLoad = load;
         if (load == 0) {
@@ -82,6 +85,21 @@ final class WorkerLoads {
       }
     }
     return best;
+  }
+
+  /** A worker holding no job, or null. */
+  Worker pickIdle() {
+    for (Map.Entry<Worker, ArrayDeque<HeldJob>> e : loads.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  private static boolean waitsForTimer(ArrayDeque<HeldJob> held) {
+    HeldJob first = held.peekFirst();
+    return first != null && !first.started && first.notBefore != Worker.NOW;
   }
 
   /** Hands {@code job} to its worker. */

@@ -220,7 +220,7 @@ class ChildDeathTest {
       Await.get(launch);
       await().until(() -> queue.offered.size() == 2);
       for (Worker worker : queue.offered) {
-        worker.run(worker.id(), "{\"task\":\"count\",\"value\":0}", 1);
+        worker.run(worker.id(), "{\"task\":\"count\",\"value\":0}", 1, Worker.NOW);
       }
       await().until(() -> queue.finished.size() == 2); // every worker offered runs jobs
       assertTrue(queue.died.isEmpty(), "no worker the queue was given died");

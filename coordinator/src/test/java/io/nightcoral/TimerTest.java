@@ -4,6 +4,7 @@ import static io.nightcoral.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,38 @@ class TimerTest {
       await().until(() -> firedAt.size() == 20);
       dueAt.forEach(
           (i, due) -> assertTrue(firedAt.get(i) >= due, "timer " + i + " fired before it was due"));
+      assertEquals(0, nc.stats().timers());
+    }
+  }
+
+  @Test
+  void aTimerSentAheadToItsWorkerStartsNoSoonerThanDueAndCanStillBeDeleted() throws Exception {
+    assumeFalse(TestStore.postgres(), "timers go ahead to workers only on SQLite");
+    Map<Integer, Instant> startedAt = new ConcurrentHashMap<>();
+    try (NightCoral<TestJob> nc =
+        builder()
+            .timerLead(Duration.ofSeconds(2)) // stretched from 5 ms, to act while it waits
+            .fakeWorker(
+                job -> {
+                  startedAt.put(job.value(), Instant.now());
+                  return null;
+                })
+            .build()) {
+      nc.launch(1);
+      Instant due = Instant.ofEpochMilli(System.currentTimeMillis() + 800);
+      nc.addTimerAt(due, new TestJob("ahead", 1));
+      await().until(() -> nc.stats().idleWorkers() == 0); // the worker holds it
+      assertTrue(startedAt.isEmpty() || !startedAt.get(1).isBefore(due), "started early");
+      await().until(() -> startedAt.containsKey(1));
+      assertFalse(startedAt.get(1).isBefore(due), "started " + startedAt.get(1) + ", due " + due);
+
+      await().until(() -> nc.stats().idleWorkers() == 1);
+      QueuedJob deleted = nc.addTimerAt(Instant.now().plusMillis(1_500), new TestJob("deleted", 2));
+      await().until(() -> nc.stats().idleWorkers() == 0); // held by the worker, not started
+      assertTrue(deleted.delete(), "taken back from the worker before it started");
+      nc.addTimer(Duration.ofMillis(1_700), new TestJob("marker", 3));
+      await().until(() -> startedAt.containsKey(3));
+      assertFalse(startedAt.containsKey(2), "the deleted timer never ran");
       assertEquals(0, nc.stats().timers());
     }
   }

@@ -9,7 +9,7 @@ import java.util.Objects;
 public final class Frames {
 
   /** The protocol version both sides announce in Setup, Ready and SetupFailed. */
-  public static final int PROTOCOL_VERSION = 2;
+  public static final int PROTOCOL_VERSION = 3;
 
   /** The first four bytes of every frame, big-endian. */
   public static final int MAGIC = 0x4E43F001;

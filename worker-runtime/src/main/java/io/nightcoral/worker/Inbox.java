@@ -8,15 +8,20 @@ import io.nightcoral.protocol.ToWorker;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The only reader of the child's stdin: one thread reads every frame, answers pings and cancels at
  * once, keeps the other messages in arrival order for the handler loop, and halts the child when
- * the coordinator goes away.
+ * the coordinator goes away. A job sent with a delay (a timer sent ahead of its due instant) is
+ * handed out no sooner than that delay after it arrived, and stays cancellable until then.
  */
 final class Inbox {
 
-  private final ArrayDeque<ToWorker> waiting = new ArrayDeque<>(); // guarded by this
+  /** A message and the {@link System#nanoTime} from which the handler loop may take it. */
+  private record Waiting(ToWorker message, long notBefore) {}
+
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by this
   private final FrameReader reader;
   private final Outbox outbox;
 
@@ -34,34 +39,51 @@ final class Inbox {
     return inbox;
   }
 
-  /** Returns the next Setup, RunJob or Shutdown message, waiting for one to arrive. */
+  /** Returns the next Setup, RunJob or Shutdown message, waiting for one to arrive and be due. */
   synchronized ToWorker take() {
-    while (waiting.isEmpty()) {
+    while (true) {
+      long left = waiting.isEmpty() ? 0 : waiting.peekFirst().notBefore() - System.nanoTime();
+      if (!waiting.isEmpty() && left <= 0) {
+        return waiting.removeFirst().message();
+      }
       try {
-        wait();
+        if (waiting.isEmpty()) {
+          wait();
+        } else {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
       } catch (InterruptedException e) {
         // Only stray user threads could interrupt the handler loop, which stops only by halting.
       }
     }
-    return waiting.removeFirst();
   }
 
-  /** Returns the next message if one has arrived, or null. */
+  /** Returns the next message if one has arrived and is due, or null. */
   synchronized ToWorker poll() {
-    return waiting.pollFirst();
+    Waiting first = waiting.peekFirst();
+    if (first == null || first.notBefore() - System.nanoTime() > 0) {
+      return null;
+    }
+    return waiting.removeFirst().message();
   }
 
   private synchronized void add(ToWorker message) {
-    waiting.addLast(message);
+    long notBefore = System.nanoTime();
+    if (message.hasJob() && message.getJob().getDelayMicros() > 0) {
+      long delay = message.getJob().getDelayMicros();
+      notBefore += delay >= Long.MAX_VALUE / 1_000 ? Long.MAX_VALUE / 2 : delay * 1_000;
+    }
+    waiting.addLast(new Waiting(message, notBefore));
     notifyAll();
   }
 
   /** Removes job {@code id} if it waits here; false if it was taken (it started) or never came. */
   private synchronized boolean cancel(long id) {
-    for (Iterator<ToWorker> it = waiting.iterator(); it.hasNext(); ) {
-      ToWorker message = it.next();
+    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+      ToWorker message = it.next().message();
       if (message.hasJob() && message.getJob().getId() == id) {
         it.remove();
+        notifyAll(); // a job behind a delayed one may be due now
         return true;
       }
     }

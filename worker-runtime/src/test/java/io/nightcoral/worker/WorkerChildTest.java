@@ -228,6 +228,42 @@ class WorkerChildTest {
   }
 
   @Test
+  void startsADelayedJobNoSoonerThanItsDelayWithTheJobsBehindItWaiting() throws Exception {
+    start(TestHandlers.Commands.class);
+    long sent = System.nanoTime();
+    child.send(delayed(1, "echo:one", 300_000));
+    child.send(job(2, "echo:two"));
+    assertEquals(1, child.next().getStarted().getId());
+    long waited = System.nanoTime() - sent;
+    assertTrue(waited >= 300_000_000L, "started after " + waited + " ns");
+    assertEquals(reply(1, "one"), child.replyOfStarted());
+    assertEquals(reply(2, "two"), child.reply());
+  }
+
+  @Test
+  void takesBackADelayedJobWhileItWaitsAndRunsTheNextAtOnce() throws Exception {
+    start(TestHandlers.Commands.class);
+    child.send(delayed(1, "echo:one", 3_600_000_000L)); // an hour
+    child.send(job(2, "echo:two"));
+    child.send(ping(3));
+    assertEquals(3, child.next().getPong().getId()); // it is waiting, not stuck
+    child.send(Child.cancel(1));
+    assertEquals(cancelled(1, true), child.next().getCancelled());
+    assertEquals(reply(2, "two"), child.reply());
+  }
+
+  private static ToWorker delayed(long id, String payload, long delayMicros) {
+    return ToWorker.newBuilder()
+        .setJob(
+            RunJob.newBuilder()
+                .setId(id)
+                .setPayload(payload)
+                .setAttempt(1)
+                .setDelayMicros(delayMicros))
+        .build();
+  }
+
+  @Test
   void notesTheJobItStartsInTheStartRecordAndClearsItWhenIdle() throws Exception {
     Path record = dir.resolve("start-record");
     Files.write(record, new byte[StartRecord.BYTES]);

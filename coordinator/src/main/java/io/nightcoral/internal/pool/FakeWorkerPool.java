@@ -1,10 +1,9 @@
 package io.nightcoral.internal.pool;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,11 +72,16 @@ public final class FakeWorkerPool implements WorkerPool {
     }
   }
 
-  private record Task(long jobId, String payload) {}
+  private record Task(long jobId, String payload, long notBefore) {
+    /** Nanoseconds until it may start; 0 or less: now. */
+    long left() {
+      return notBefore == Worker.NOW ? 0 : notBefore - System.nanoTime();
+    }
+  }
 
   private final class FakeWorker implements Worker {
     private final int id;
-    private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Task> tasks = new ArrayDeque<>(); // guarded by this
     private final Thread thread;
     private volatile boolean stopping;
     private final long startedAt = System.currentTimeMillis();
@@ -104,20 +108,42 @@ public final class FakeWorkerPool implements WorkerPool {
     }
 
     @Override
-    public void run(long jobId, String payload, int attempt) {
-      tasks.add(new Task(jobId, payload));
+    public void run(long jobId, String payload, int attempt, long notBefore) {
+      synchronized (this) {
+        tasks.addLast(new Task(jobId, payload, notBefore));
+        notifyAll();
+      }
     }
 
     @Override
     public void cancel(long jobId) {
-      listener.jobCancelled(this, jobId, tasks.removeIf(t -> t.jobId() == jobId));
+      boolean cancelled;
+      synchronized (this) {
+        cancelled = tasks.removeIf(t -> t.jobId() == jobId);
+        notifyAll();
+      }
+      listener.jobCancelled(this, jobId, cancelled);
+    }
+
+    /** The next task once it may start. */
+    private synchronized Task next() throws InterruptedException {
+      while (true) {
+        Task first = tasks.peekFirst();
+        if (first == null) {
+          wait();
+        } else if (first.left() > 0) {
+          TimeUnit.NANOSECONDS.timedWait(this, first.left());
+        } else {
+          return tasks.removeFirst();
+        }
+      }
     }
 
     private void loop() {
       while (!stopping) {
         Task task;
         try {
-          task = tasks.take();
+          task = next();
         } catch (InterruptedException e) {
           continue; // stopping, or a handler's stray interrupt
         }

@@ -14,8 +14,15 @@ public interface Worker {
   /** When the worker was started, in epoch milliseconds. */
   long startedAt();
 
-  /** Hands the worker a job, as attempt number {@code attempt}, to run after those it holds. */
-  void run(long jobId, String payload, int attempt);
+  /** For {@link #run}: the job may start as soon as its turn comes. */
+  long NOW = Long.MIN_VALUE;
+
+  /**
+   * Hands the worker a job, as attempt number {@code attempt}, to run after those it holds and no
+   * sooner than the {@link System#nanoTime} instant {@code notBefore} (or {@link #NOW}); the jobs
+   * handed to it later wait behind it.
+   */
+  void run(long jobId, String payload, int attempt, long notBefore);
 
   /** Asks the worker to give back job {@code jobId} if it has not started it. */
   void cancel(long jobId);

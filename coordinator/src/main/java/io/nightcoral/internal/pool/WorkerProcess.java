@@ -184,8 +184,8 @@ final class WorkerProcess implements Worker {
   }
 
   @Override
-  public void run(long jobId, String payload, int attempt) {
-    outbox.add(new Job(jobId, payload, attempt)); // the writer thread builds the message
+  public void run(long jobId, String payload, int attempt, long notBefore) {
+    outbox.add(new Job(jobId, payload, attempt, notBefore)); // the writer thread builds the message
   }
 
   @Override
@@ -194,7 +194,16 @@ final class WorkerProcess implements Worker {
   }
 
   /** A job to send, as the queue hands it over. */
-  private record Job(long id, String payload, int attempt) {}
+  private record Job(long id, String payload, int attempt, long notBefore) {
+    /** How long the child must hold it after it arrives, in whole microseconds rounded up. */
+    long delayMicros() {
+      if (notBefore == Worker.NOW) {
+        return 0;
+      }
+      long left = notBefore - System.nanoTime();
+      return left <= 0 ? 0 : (left + 999) / 1_000;
+    }
+  }
 
   /** The job whose handler runs in the child now, or -1. */
   long runningJob() {
@@ -265,7 +274,8 @@ final class WorkerProcess implements Worker {
                         RunJob.newBuilder()
                             .setId(job.id())
                             .setPayload(job.payload())
-                            .setAttempt(job.attempt()))
+                            .setAttempt(job.attempt())
+                            .setDelayMicros(job.delayMicros()))
                     .build());
           } else {
             frames.write((ToWorker) next);
