@@ -8,7 +8,8 @@ import io.nightcoral.protocol.ToWorker;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The only reader of the child's stdin: one thread reads every frame, answers pings and cancels at
@@ -21,7 +22,11 @@ final class Inbox {
   /** A message and the {@link System#nanoTime} from which the handler loop may take it. */
   private record Waiting(ToWorker message, long notBefore) {}
 
-  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by this
+  // A lock rather than the monitor: Condition.awaitNanos waits to the nanosecond, where
+  // Object.wait rounds up to whole milliseconds.
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by lock
   private final FrameReader reader;
   private final Outbox outbox;
 
@@ -40,54 +45,74 @@ final class Inbox {
   }
 
   /** Returns the next Setup, RunJob or Shutdown message, waiting for one to arrive and be due. */
-  synchronized ToWorker take() {
-    while (true) {
-      long left = waiting.isEmpty() ? 0 : waiting.peekFirst().notBefore() - System.nanoTime();
-      if (!waiting.isEmpty() && left <= 0) {
-        return waiting.removeFirst().message();
-      }
-      try {
-        if (waiting.isEmpty()) {
-          wait();
-        } else {
-          TimeUnit.NANOSECONDS.timedWait(this, left);
+  ToWorker take() {
+    lock.lock();
+    try {
+      while (true) {
+        long left = waiting.isEmpty() ? 0 : waiting.peekFirst().notBefore() - System.nanoTime();
+        if (!waiting.isEmpty() && left <= 0) {
+          return waiting.removeFirst().message();
         }
-      } catch (InterruptedException e) {
-        // Only stray user threads could interrupt the handler loop, which stops only by halting.
+        try {
+          if (waiting.isEmpty()) {
+            changed.await();
+          } else {
+            changed.awaitNanos(left);
+          }
+        } catch (InterruptedException e) {
+          // Only stray user threads could interrupt the handler loop, which stops only by halting.
+        }
       }
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Returns the next message if one has arrived and is due, or null. */
-  synchronized ToWorker poll() {
-    Waiting first = waiting.peekFirst();
-    if (first == null || first.notBefore() - System.nanoTime() > 0) {
-      return null;
+  ToWorker poll() {
+    lock.lock();
+    try {
+      Waiting first = waiting.peekFirst();
+      if (first == null || first.notBefore() - System.nanoTime() > 0) {
+        return null;
+      }
+      return waiting.removeFirst().message();
+    } finally {
+      lock.unlock();
     }
-    return waiting.removeFirst().message();
   }
 
-  private synchronized void add(ToWorker message) {
+  private void add(ToWorker message) {
     long notBefore = System.nanoTime();
     if (message.hasJob() && message.getJob().getDelayMicros() > 0) {
       long delay = message.getJob().getDelayMicros();
       notBefore += delay >= Long.MAX_VALUE / 1_000 ? Long.MAX_VALUE / 2 : delay * 1_000;
     }
-    waiting.addLast(new Waiting(message, notBefore));
-    notifyAll();
+    lock.lock();
+    try {
+      waiting.addLast(new Waiting(message, notBefore));
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Removes job {@code id} if it waits here; false if it was taken (it started) or never came. */
-  private synchronized boolean cancel(long id) {
-    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
-      ToWorker message = it.next().message();
-      if (message.hasJob() && message.getJob().getId() == id) {
-        it.remove();
-        notifyAll(); // a job behind a delayed one may be due now
-        return true;
+  private boolean cancel(long id) {
+    lock.lock();
+    try {
+      for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+        ToWorker message = it.next().message();
+        if (message.hasJob() && message.getJob().getId() == id) {
+          it.remove();
+          changed.signalAll(); // a job behind a delayed one may be due now
+          return true;
+        }
       }
+      return false;
+    } finally {
+      lock.unlock();
     }
-    return false;
   }
 
   private void run() {
