@@ -4,6 +4,7 @@ import io.nightcoral.protocol.Cancelled;
 import io.nightcoral.protocol.FrameReader;
 import io.nightcoral.protocol.FromWorker;
 import io.nightcoral.protocol.Pong;
+import io.nightcoral.protocol.RunJob;
 import io.nightcoral.protocol.ToWorker;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -26,6 +27,13 @@ final class Inbox {
   // Object.wait rounds up to whole milliseconds.
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+
+  /** How long a job may have been in transit for its sending time to be trusted. */
+  static final long TRUSTED_TRANSIT_NANOS = 1_000_000_000L;
+
+  /** The longest delay taken as sent; a job is never held longer than this (an hour). */
+  static final long MAX_DELAY_MICROS = 3_600_000_000L;
+
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>(); // guarded by lock
   private final FrameReader reader;
   private final Outbox outbox;
@@ -85,8 +93,7 @@ final class Inbox {
   private void add(ToWorker message) {
     long notBefore = System.nanoTime();
     if (message.hasJob() && message.getJob().getDelayMicros() > 0) {
-      long delay = message.getJob().getDelayMicros();
-      notBefore += delay >= Long.MAX_VALUE / 1_000 ? Long.MAX_VALUE / 2 : delay * 1_000;
+      notBefore = notBefore(message.getJob(), notBefore);
     }
     lock.lock();
     try {
@@ -95,6 +102,20 @@ final class Inbox {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * When a delayed job may start: its delay counted from when the coordinator sent it, so that the
+   * time it spent in the pipe does not make it late. That needs the coordinator's {@link
+   * System#nanoTime} reading to be on this process's scale, as it is where both read the machine's
+   * monotonic clock (HotSpot on Linux, macOS and Windows); a reading that does not fit (sent in the
+   * future, or more than {@link #TRUSTED_TRANSIT_NANOS} ago) counts from the arrival {@code now}.
+   */
+  static long notBefore(RunJob job, long now) {
+    long delay = Math.min(job.getDelayMicros(), MAX_DELAY_MICROS) * 1_000;
+    long inTransit = now - job.getSentNanos();
+    boolean fits = inTransit >= 0 && inTransit <= TRUSTED_TRANSIT_NANOS;
+    return fits ? job.getSentNanos() + delay : now + delay;
   }
 
   /** Removes job {@code id} if it waits here; false if it was taken (it started) or never came. */

@@ -259,7 +259,8 @@ class WorkerChildTest {
                 .setId(id)
                 .setPayload(payload)
                 .setAttempt(1)
-                .setDelayMicros(delayMicros))
+                .setDelayMicros(delayMicros)
+                .setSentNanos(System.nanoTime()))
         .build();
   }
 

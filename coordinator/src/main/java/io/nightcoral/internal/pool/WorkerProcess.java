@@ -194,16 +194,7 @@ final class WorkerProcess implements Worker {
   }
 
   /** A job to send, as the queue hands it over. */
-  private record Job(long id, String payload, int attempt, long notBefore) {
-    /** How long the child must hold it after it arrives, in whole microseconds rounded up. */
-    long delayMicros() {
-      if (notBefore == Worker.NOW) {
-        return 0;
-      }
-      long left = notBefore - System.nanoTime();
-      return left <= 0 ? 0 : (left + 999) / 1_000;
-    }
-  }
+  private record Job(long id, String payload, int attempt, long notBefore) {}
 
   /** The job whose handler runs in the child now, or -1. */
   long runningJob() {
@@ -268,15 +259,17 @@ final class WorkerProcess implements Worker {
           if (next instanceof Job job && JobText.excess(job.payload()) > 0) {
             events.rejected(this, job.id(), JobText.tooLarge(job.payload()));
           } else if (next instanceof Job job) {
-            frames.write(
-                ToWorker.newBuilder()
-                    .setJob(
-                        RunJob.newBuilder()
-                            .setId(job.id())
-                            .setPayload(job.payload())
-                            .setAttempt(job.attempt())
-                            .setDelayMicros(job.delayMicros()))
-                    .build());
+            RunJob.Builder run =
+                RunJob.newBuilder()
+                    .setId(job.id())
+                    .setPayload(job.payload())
+                    .setAttempt(job.attempt());
+            long sent = System.nanoTime();
+            if (job.notBefore() != Worker.NOW && job.notBefore() - sent > 0) {
+              // how long the child holds it, counted from now, in microseconds rounded up
+              run.setDelayMicros((job.notBefore() - sent + 999) / 1_000).setSentNanos(sent);
+            }
+            frames.write(ToWorker.newBuilder().setJob(run).build());
           } else {
             frames.write((ToWorker) next);
           }
