@@ -53,7 +53,7 @@ final class Children {
             double[] seen = new double[KILLS];
             double[] ready = new double[KILLS];
             for (int k = 0; k < KILLS; k++) {
-              long diedBefore = awaitFullPool(nc, 2, spares).died();
+              long diedBefore = Workload.awaitFullPool(nc, 2, spares).died();
               ProcessHandle victim = liveWorkers(nc, 2).get(k % 2);
               long start = System.nanoTime();
               victim.destroyForcibly();
@@ -111,21 +111,6 @@ final class Children {
     }
   }
 
-  /** Waits until {@code workers} workers are idle and {@code spares} spares are ready. */
-  private static Stats awaitFullPool(NightCoral<BenchJob> nc, int workers, int spares) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Workload.WAIT_SECONDS);
-    while (true) {
-      Stats s = nc.stats();
-      if (s.workers() == workers && s.idleWorkers() == workers && s.spares() == spares) {
-        return s;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the pool is not full and idle: " + s);
-      }
-      LockSupport.parkNanos(POLL_NANOS);
-    }
-  }
-
   /**
    * The memory of {@link #RSS_WORKERS} idle workers with the default JVM options, one sample per
    * worker; every worker must meet SPEC §8's bounds (RSS at most 40 MiB, Pss at most 25 MiB). The
@@ -149,7 +134,7 @@ final class Children {
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             nc.launch(BenchHandler.class, RSS_WORKERS);
-            awaitFullPool(nc, RSS_WORKERS, NightCoralBuilder.DEFAULT_WARM_SPARES);
+            Workload.awaitFullPool(nc, RSS_WORKERS, NightCoralBuilder.DEFAULT_WARM_SPARES);
             Thread.sleep(IDLE_BEFORE_RSS_MILLIS);
             Set<Long> workers =
                 liveWorkers(nc, RSS_WORKERS).stream()

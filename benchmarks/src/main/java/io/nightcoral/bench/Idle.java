@@ -2,13 +2,11 @@ package io.nightcoral.bench;
 
 import io.nightcoral.NightCoral;
 import io.nightcoral.NightCoralBuilder;
-import io.nightcoral.Stats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +59,7 @@ final class Idle {
         trial -> {
           try (NightCoral<BenchJob> nc = trial.builder().build()) {
             nc.launch(BenchHandler.class, WORKERS);
-            awaitIdle(nc);
+            Workload.awaitFullPool(nc, WORKERS, NightCoralBuilder.DEFAULT_WARM_SPARES);
             Thread.sleep(SETTLE_MILLIS);
             long[] before = switches();
             Thread.sleep(TimeUnit.SECONDS.toMillis(WINDOW_SECONDS));
@@ -73,22 +71,6 @@ final class Idle {
             trial.record(all, after[1] - before[1]);
           }
         });
-  }
-
-  private static void awaitIdle(NightCoral<BenchJob> nc) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Workload.WAIT_SECONDS);
-    while (true) {
-      Stats s = nc.stats();
-      if (s.workers() == WORKERS
-          && s.idleWorkers() == WORKERS
-          && s.spares() == NightCoralBuilder.DEFAULT_WARM_SPARES) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the pool is not full and idle: " + s);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
   }
 
   /**

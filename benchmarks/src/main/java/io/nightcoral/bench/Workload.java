@@ -1,6 +1,7 @@
 package io.nightcoral.bench;
 
 import io.nightcoral.NightCoral;
+import io.nightcoral.Stats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Shared pieces of the scenarios: job lists, concurrent adders, bounded waits, the worker children.
@@ -48,6 +51,33 @@ final class Workload {
   /** {@code n} jobs of {@code task}, as one immutable list. */
   static List<BenchJob> jobs(int n, String task) {
     return Collections.nCopies(n, BenchJob.of(task));
+  }
+
+  /**
+   * Waits until {@code workers} workers are idle and {@code spares} spares are ready, failing the
+   * repetition after {@link #WAIT_SECONDS}.
+   */
+  static Stats awaitFullPool(NightCoral<BenchJob> nc, int workers, int spares) {
+    return awaitStats(
+        nc, s -> s.workers() == workers && s.idleWorkers() == workers && s.spares() == spares);
+  }
+
+  /**
+   * Waits until {@code nc}'s stats show what {@code ready} wants, failing the repetition after
+   * {@link #WAIT_SECONDS}.
+   */
+  static Stats awaitStats(NightCoral<BenchJob> nc, Predicate<Stats> ready) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (true) {
+      Stats s = nc.stats();
+      if (ready.test(s)) {
+        return s;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the pool did not get ready: " + s);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
   }
 
   /** Waits for {@code future}, failing the repetition after {@link #WAIT_SECONDS}. */
