@@ -25,17 +25,40 @@ final class HandlerInvoker<J, S> {
     this.portal = portal;
   }
 
+  /** A job's payload decoded ahead of its start, or what decoding it threw. */
+  record Decoded<J>(J job, Throwable failure) {}
+
+  /** Decodes {@code job}'s payload; a failure is kept, to become the job's failure reply. */
+  Decoded<J> decode(RunJob job) {
+    try {
+      return new Decoded<>(codec.decode(job.getPayload()), null);
+    } catch (Throwable thrown) {
+      return new Decoded<>(null, thrown);
+    }
+  }
+
   /**
-   * Decodes and handles {@code job}, then sends the jobs it posted and its reply; whatever the
-   * handler throws becomes a failure reply, and a {@link VirtualMachineError} is rethrown after.
+   * Decodes and handles {@code job}: {@link #decode}, then {@link #run(RunJob, Decoded, Consumer)}.
    */
   void run(RunJob job, Consumer<FromWorker> send) {
+    run(job, decode(job), send);
+  }
+
+  /**
+   * Handles {@code job}, decoded as {@code decoded}, then sends the jobs it posted and its reply;
+   * whatever the handler (or decoding) threw becomes a failure reply, and a {@link
+   * VirtualMachineError} is rethrown after.
+   */
+  void run(RunJob job, Decoded<J> decoded, Consumer<FromWorker> send) {
     Reply.Builder reply = Reply.newBuilder().setId(job.getId());
     VirtualMachineError fatal = null;
     portal.open();
     long started = System.nanoTime();
     try {
-      String payload = codec.encode(handler.handle(codec.decode(job.getPayload()), state, portal));
+      if (decoded.failure() != null) {
+        throw decoded.failure();
+      }
+      String payload = codec.encode(handler.handle(decoded.job(), state, portal));
       if (payload != null) {
         reply.setPayload(payload);
       }

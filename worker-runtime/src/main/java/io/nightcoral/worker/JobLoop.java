@@ -115,14 +115,18 @@ final class JobLoop {
     return setup;
   }
 
-  /** Runs one job; its answer is left in {@code answer}, to go out with whatever follows it. */
-  private void runJob(HandlerInvoker<?, ?> invoker, RunJob job, List<FromWorker> answer) {
+  /**
+   * Runs one job; its answer is left in {@code answer}, to go out with whatever follows it. The
+   * payload is decoded before the job is noted as started, so that the handler starts right after.
+   */
+  private <J> void runJob(HandlerInvoker<J, ?> invoker, RunJob job, List<FromWorker> answer) {
+    HandlerInvoker.Decoded<J> decoded = invoker.decode(job);
     record.started(job.getId(), job.getAttempt());
     answer.add(FromWorker.newBuilder().setStarted(Started.newBuilder().setId(job.getId())).build());
     outbox.sendNow(answer); // the previous job's answer, then this one's Started
     answer.clear();
     try {
-      invoker.run(job, answer::add);
+      invoker.run(job, decoded, answer::add);
     } catch (VirtualMachineError e) {
       outbox.sendNow(answer);
       throw stop(Halt.FAILED, "job " + job.getId() + " failed with " + e);
