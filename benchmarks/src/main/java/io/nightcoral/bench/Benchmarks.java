@@ -56,6 +56,10 @@ public final class Benchmarks {
       new Metric("machine: fsync p50 before a repetition", "us", Target.none());
   private static final Metric FSYNC_P99_BEFORE =
       new Metric("machine: fsync p99 before a repetition", "us", Target.none());
+  private static final Metric WAKE_BEFORE =
+      new Metric("machine: thread wake-up p50 before a repetition", "us", Target.none());
+  private static final Metric WAKE_P99_BEFORE =
+      new Metric("machine: thread wake-up p99 before a repetition", "us", Target.none());
 
   private Benchmarks() {}
 
@@ -113,6 +117,8 @@ public final class Benchmarks {
     samples.put(IDLE_BEFORE, new ArrayList<>());
     samples.put(FSYNC_BEFORE, new ArrayList<>());
     samples.put(FSYNC_P99_BEFORE, new ArrayList<>());
+    samples.put(WAKE_BEFORE, new ArrayList<>());
+    samples.put(WAKE_P99_BEFORE, new ArrayList<>());
     Map<Metric, Double> latest = new LinkedHashMap<>();
     List<String> failures = new ArrayList<>();
     AtomicBoolean printed = new AtomicBoolean();
@@ -139,10 +145,13 @@ public final class Benchmarks {
         Trial trial = new Trial(dir, latest);
         double idle = Machine.awaitQuiet(quiet, quietWait);
         double[] fsync = Machine.fsyncMicros(dir);
+        double[] wake = Machine.wakeMicros();
         synchronized (samples) {
           samples.get(IDLE_BEFORE).add(idle * 100);
           samples.get(FSYNC_BEFORE).add(fsync[0]);
           samples.get(FSYNC_P99_BEFORE).add(fsync[1]);
+          samples.get(WAKE_BEFORE).add(wake[0]);
+          samples.get(WAKE_P99_BEFORE).add(wake[1]);
         }
         long start = System.nanoTime();
         try {
@@ -159,7 +168,8 @@ public final class Benchmarks {
         }
         trial.samples().forEach((m, v) -> latest.put(m, v.get(v.size() - 1)));
         say(
-            "%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us): %s",
+            "%s %d/%d done in %.1f s (CPUs %.0f%% idle before, fsync p50 %.0f us, p99 %.0f us,"
+                + " wake-up p50 %.0f us): %s",
             s.name(),
             rep,
             reps,
@@ -167,6 +177,7 @@ public final class Benchmarks {
             idle * 100,
             fsync[0],
             fsync[1],
+            wake[0],
             trial.samples().entrySet().stream()
                 .map(
                     e ->

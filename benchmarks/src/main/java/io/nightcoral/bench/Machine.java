@@ -7,15 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the machine is doing around a measurement: how idle its CPUs are, and how long an fsync
- * takes right now. Other work on a small machine moves every figure, so each repetition first waits
- * (bounded) for a quiet moment and the progress log shows both.
+ * What the machine is doing around a measurement: how idle its CPUs are, how long an fsync takes
+ * right now, and how late a thread waiting on a queue runs after work is handed to it. Other work
+ * on a small machine moves every figure, so each repetition first waits (bounded) for a quiet
+ * moment and the progress log shows both.
  */
 final class Machine {
   private static final int PROBE_WRITES = 200;
+  private static final int PROBE_WAKES = 200;
 
   private Machine() {}
 
@@ -75,6 +79,36 @@ final class Machine {
     } finally {
       Files.deleteIfExists(file);
     }
+    return new double[] {Samples.percentile(micros, 50), Samples.percentile(micros, 99)};
+  }
+
+  /**
+   * Median and 99th percentile, in microseconds, of a hand-off between threads: from a put into a
+   * {@link LinkedBlockingQueue} until the thread parked in its {@code take} runs (the kind of
+   * hand-off every job makes several of between the coordinator's threads and a child's).
+   */
+  static double[] wakeMicros() throws InterruptedException {
+    BlockingQueue<Long> queue = new LinkedBlockingQueue<>();
+    double[] micros = new double[PROBE_WAKES];
+    Thread taker =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < PROBE_WAKES; i++) {
+                  long sent = queue.take();
+                  micros[i] = (System.nanoTime() - sent) / 1e3;
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "bench-wake-probe");
+    taker.start();
+    for (int i = 0; i < PROBE_WAKES; i++) {
+      Thread.sleep(1); // the taker parks again before each hand-off
+      queue.put(System.nanoTime());
+    }
+    taker.join(TimeUnit.SECONDS.toMillis(Workload.WAIT_SECONDS));
     return new double[] {Samples.percentile(micros, 50), Samples.percentile(micros, 99)};
   }
 }
