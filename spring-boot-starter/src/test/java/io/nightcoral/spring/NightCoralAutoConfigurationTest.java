@@ -210,9 +210,14 @@ class NightCoralAutoConfigurationTest {
               await().atMost(WAIT).until(() -> health.health().getStatus().equals(Status.DOWN));
               assertThat((String) health.health().getDetails().get("reason"))
                   .startsWith("the worker pool stopped: ");
-              assertThat(context.getBean(Errors.class).heard)
-                  .extracting(WorkerPoolError::kind)
-                  .contains(WorkerPoolError.Kind.POOL_STOPPED);
+              // the event goes out on a callback thread: it may follow the health's change
+              await()
+                  .atMost(WAIT)
+                  .untilAsserted(
+                      () ->
+                          assertThat(new ArrayList<>(context.getBean(Errors.class).heard))
+                              .extracting(WorkerPoolError::kind)
+                              .contains(WorkerPoolError.Kind.POOL_STOPPED));
             });
   }
 
