@@ -76,7 +76,8 @@ class TimerTest {
       nc.addTimer(Duration.ofMillis(1_700), new TestJob("marker", 3));
       await().until(() -> startedAt.containsKey(3));
       assertFalse(startedAt.containsKey(2), "the deleted timer never ran");
-      assertEquals(0, nc.stats().timers());
+      // the marker's handler may start before the queue has heard that it did
+      await().until(() -> nc.stats().timers() == 0);
     }
   }
 
