@@ -54,6 +54,21 @@ final class HeldJob {
     this.priority = priority;
   }
 
+  /** The next attempt of the stored job {@code row}, handed to {@code worker}. */
+  static HeldJob of(JobRow row, Worker worker) {
+    HeldJob held =
+        new HeldJob(
+            row.id(),
+            row.payload(),
+            row.attempts() + 1,
+            worker,
+            row.dueAt(),
+            row.wasTimer(),
+            row.priority());
+    held.replyTo = row.replyTo();
+    return held;
+  }
+
   /** Whether this job runs before {@code job} in the queue's order. */
   boolean runsBefore(JobRow job) {
     return before(job.priority(), job.dueAt(), job.id());
