@@ -36,13 +36,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Callers and workers send it commands; each turn of its loop takes every command waiting and
  * runs them in one transaction together with the due-timer scan and the hand-out of due jobs to
- * workers, commits once, and only then answers callers and sends jobs to workers. That is the group
- * commit: many adds and completions share one fsync, and nothing is acknowledged or run before it
- * is durable. A caller's command runs in a savepoint of its own, so one that fails fails alone;
- * what workers report is kept in {@link PendingWrites} until a transaction holding it commits, so a
- * failed transaction loses none of it. No user code runs on this thread: futures handed to users
- * and their callbacks complete on {@link Callbacks}. The thread sleeps until the next command or
- * the next due timer.
+ * workers, commits once, and only then answers callers and sends the jobs the turn stored to
+ * workers (jobs stored before go out at once). That is the group commit: many adds and completions
+ * share one fsync, and nothing is acknowledged before it is durable; a turn that only records
+ * workers' reports may leave its fsync to a later turn (see {@link #SYNC_DELAY_NANOS}). A caller's
+ * command runs in a savepoint of its own, so one that fails fails alone; what workers report is
+ * kept in {@link PendingWrites} until a transaction holding it commits, so a failed transaction
+ * loses none of it. No user code runs on this thread: futures handed to users and their callbacks
+ * complete on {@link Callbacks}. The thread sleeps until the next command or the next due timer.
  */
 final class JobQueue implements PoolListener {
   private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
@@ -54,6 +55,14 @@ final class JobQueue implements PoolListener {
    * poll behind LISTEN/NOTIFY), renews its lease and recounts.
    */
   static final long POLL_MILLIS = 5_000;
+
+  /**
+   * The longest the record of finished jobs waits for an fsync where the store can commit without
+   * one (SQLite, {@code synchronous=FULL}): a turn that only records what workers reported (no
+   * caller waits for it, nothing it stored goes out) commits without syncing, and the next turn
+   * that syncs, or the queue within this time, makes it durable.
+   */
+  static final long SYNC_DELAY_NANOS = 10_000_000;
 
   /** The longest a turn waits for more callers to share its commit. */
   static final long MAX_GATHER_NANOS = 1_000_000;
@@ -169,6 +178,8 @@ final class JobQueue implements PoolListener {
   private final int[] callsPerTurn = new int[16]; // of the last turns, in a ring
   private int turns;
   private long commitNanos = 100_000; // moving average of a commit's time
+  private volatile long unsyncedSince; // nanoTime of the first commit left unsynced, or 0
+  private long syncDelayNanos = SYNC_DELAY_NANOS;
   private boolean needsResync; // something rolled back to a savepoint this turn
   private boolean failCommit; // set by a test: this turn's commit fails
   private long lookedAheadTo = Long.MIN_VALUE; // timers due by then were considered for sending
@@ -481,6 +492,20 @@ final class JobQueue implements PoolListener {
         });
   }
 
+  /** Sets how long finished jobs' records may wait for a sync (see {@link #SYNC_DELAY_NANOS}). */
+  Call<Void> syncDelayForTest(long nanos) {
+    return call(
+        () -> {
+          syncDelayNanos = nanos;
+          return null;
+        });
+  }
+
+  /** Whether a commit is waiting for a sync; read from any thread, by tests. */
+  boolean syncPendingForTest() {
+    return unsyncedSince != 0;
+  }
+
   /**
    * Runs {@code body} on the queue's thread, in a turn of its own commands; tests use it to hold
    * the thread busy while they look at what waits behind it.
@@ -758,6 +783,11 @@ final class JobQueue implements PoolListener {
           public void committed(List<Runnable> effects) {
             effects.add(() -> deleter.complete(true));
           }
+
+          @Override
+          public boolean awaited() {
+            return true;
+          }
         });
   }
 
@@ -813,17 +843,24 @@ final class JobQueue implements PoolListener {
     if (faultUntil > 0 && (ready.mayHaveDue() || pending.hasUncommitted())) {
       wakeAt = Math.min(wakeAt, faultUntil);
     }
-    Command first;
-    if (wakeAt == Long.MAX_VALUE) {
-      first = inbox.take();
-    } else {
+    long waitNanos = Long.MAX_VALUE;
+    if (wakeAt != Long.MAX_VALUE) {
       // to the nanosecond, so the loop wakes right at the due millisecond
       Instant current = clock.wallInstant();
-      long waitNanos =
-          Times.minus(
-              Times.times(Times.minus(wakeAt, current.toEpochMilli()), 1_000_000),
-              current.getNano() % 1_000_000);
-      waitNanos = Math.min(waitNanos, MAX_SLEEP_NANOS);
+      waitNanos =
+          Math.min(
+              MAX_SLEEP_NANOS,
+              Times.minus(
+                  Times.times(Times.minus(wakeAt, current.toEpochMilli()), 1_000_000),
+                  current.getNano() % 1_000_000));
+    }
+    if (unsyncedSince != 0) { // at the latest when the unsynced commits must sync
+      waitNanos = Math.min(waitNanos, unsyncedSince + syncDelayNanos - System.nanoTime());
+    }
+    Command first;
+    if (waitNanos == Long.MAX_VALUE) {
+      first = inbox.take();
+    } else {
       first = waitNanos <= 0 ? inbox.poll() : inbox.poll(waitNanos, TimeUnit.NANOSECONDS);
     }
     if (first != null) {
@@ -930,10 +967,18 @@ final class JobQueue implements PoolListener {
         failCommit = false;
         throw new SQLException("commit failed (simulated by a test)");
       }
-      store.commit();
-      long took = System.nanoTime() - commitStart;
-      commitNanos = commitNanos - (commitNanos >> 3) + (took >> 3);
+      boolean syncLater = maySyncLater(succeeded);
+      boolean unsynced = store.commitUnsynced();
       pending.committed(afterCommit);
+      if (syncLater) {
+        if (unsynced && unsyncedSince == 0) {
+          unsyncedSince = Math.max(1, commitStart);
+        }
+      } else {
+        sync(succeeded);
+        long took = System.nanoTime() - commitStart;
+        commitNanos = commitNanos - (commitNanos >> 3) + (took >> 3);
+      }
     } catch (Throwable e) {
       log.error(
           "{}: a transaction of {} commands failed and was rolled back: {}",
@@ -1116,24 +1161,9 @@ final class JobQueue implements PoolListener {
             job.attempts(),
             Failure.of("NightCoral stopped while the job ran, " + job.attempts() + " times"));
       } else {
-        HeldJob held =
-            new HeldJob(
-                job.id(),
-                job.payload(),
-                job.attempts() + 1,
-                worker,
-                job.dueAt(),
-                job.wasTimer(),
-                job.priority());
-        held.replyTo = job.replyTo();
-        loads.assign(held);
+        HeldJob held = HeldJob.of(job, worker);
         afterCommitOnly |= writtenThisTurn.contains(held.id);
-        if (afterCommitOnly) {
-          sentThisTurn.add(held);
-          afterCommit.add(() -> send(held));
-        } else {
-          send(held);
-        }
+        handOut(held, afterCommitOnly);
       }
       job = ready.peek(counts.horizon(), loads.heldCount(), loads::holds);
     }
@@ -1173,24 +1203,20 @@ final class JobQueue implements PoolListener {
       if ((worker = loads.pickIdle()) == null) {
         return;
       }
-      HeldJob held =
-          new HeldJob(
-              row.id(),
-              row.payload(),
-              row.attempts() + 1,
-              worker,
-              row.dueAt(),
-              row.wasTimer(),
-              row.priority());
-      held.replyTo = row.replyTo();
+      HeldJob held = HeldJob.of(row, worker);
       held.notBefore = nanoNow + Math.max(0, Times.times(row.dueAt(), 1_000_000) - wallNanos);
-      loads.assign(held);
-      if (writtenThisTurn.contains(held.id) || !askedBackThisTurn.isEmpty()) {
-        sentThisTurn.add(held);
-        afterCommit.add(() -> send(held));
-      } else {
-        send(held);
-      }
+      handOut(held, writtenThisTurn.contains(held.id) || !askedBackThisTurn.isEmpty());
+    }
+  }
+
+  /** Gives {@code held} to its worker now, or once this turn commits if {@code afterCommitOnly}. */
+  private void handOut(HeldJob held, boolean afterCommitOnly) {
+    loads.assign(held);
+    if (afterCommitOnly) {
+      sentThisTurn.add(held);
+      afterCommit.add(() -> send(held));
+    } else {
+      send(held);
     }
   }
 
@@ -1336,6 +1362,47 @@ final class JobQueue implements PoolListener {
       store.commit();
     } catch (SQLException e) {
       log.error("{}: cannot re-read counts: {}", name, e.toString());
+    }
+  }
+
+  /**
+   * Whether this turn's commit may wait for a later sync: the store can commit without one, no
+   * caller waits for this turn, nor for the queue to be idle if it now is, nothing it stored,
+   * requeued or retried goes out, no effect waits for it, and the first commit left unsynced is
+   * less than {@link #SYNC_DELAY_NANOS} old. A power cut before that sync only runs again the jobs
+   * whose finish it recorded (at least once).
+   */
+  private boolean maySyncLater(List<Call<?>> succeeded) {
+    return store.canCommitUnsynced()
+        && succeeded.isEmpty()
+        && writtenThisTurn.isEmpty()
+        && afterCommit.isEmpty()
+        && !pending.awaited()
+        && (idleWaiters.isEmpty() || counts.due() > 0) // idle() completes after a sync
+        && (unsyncedSince == 0 || System.nanoTime() - unsyncedSince < syncDelayNanos);
+  }
+
+  /**
+   * Makes every commit so far durable. If the disk fails to, what committed stays (it is in the
+   * database), but the callers of this turn are told it may not survive a power cut.
+   */
+  private void sync(List<Call<?>> succeeded) {
+    try {
+      store.sync();
+      unsyncedSince = 0;
+    } catch (SQLException e) {
+      log.error("{}: committed, but the disk did not confirm it: {}", name, e.toString(), e);
+      NightCoralException failed =
+          new NightCoralException(
+              "database "
+                  + store.name()
+                  + ": committed, but the disk failed to sync it, so it may not survive a power"
+                  + " cut: "
+                  + e.getMessage(),
+              e);
+      for (Call<?> call : succeeded) {
+        call.fail(failed); // its completion after the commit then does nothing
+      }
     }
   }
 

@@ -764,6 +764,16 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.failCommitForTest());
   }
 
+  /** Sets how long the record of finished jobs may wait for an fsync; tests use it. */
+  void syncDelayForTest(Duration delay) {
+    await(queue.syncDelayForTest(delay.toNanos()));
+  }
+
+  /** Whether a commit of the queue waits for an fsync. */
+  boolean syncPendingForTest() {
+    return queue.syncPendingForTest();
+  }
+
   /**
    * Runs {@code body} on the queue's thread and completes once its turn committed; tests hold the
    * queue busy with it, to see what an add does behind a busy queue.

@@ -20,6 +20,11 @@ final class PendingWrites {
 
     /** Its transaction committed; {@code effects} run next, outside it. */
     default void committed(List<Runnable> effects) {}
+
+    /** Whether someone waits for it to be durable (its {@link #committed} answers a caller). */
+    default boolean awaited() {
+      return false;
+    }
   }
 
   private final ArrayDeque<Write> waiting = new ArrayDeque<>();
@@ -38,6 +43,16 @@ final class PendingWrites {
   /** Whether anything is not yet committed. */
   boolean hasUncommitted() {
     return !waiting.isEmpty() || !applied.isEmpty();
+  }
+
+  /** Whether a write applied and not yet committed is {@link Write#awaited awaited}. */
+  boolean awaited() {
+    for (Write write : applied) {
+      if (write.awaited()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Applies everything waiting, in order; a failure leaves the failed write waiting. */

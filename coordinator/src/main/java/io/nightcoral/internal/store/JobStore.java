@@ -8,8 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * Where jobs are kept: the queue's only view of the database. One thread at a time uses a store;
- * every method but {@link #commit}, {@link #rollback} and {@link #close} runs inside the current
- * transaction, which the caller ends with {@link #commit} or {@link #rollback}.
+ * every method but {@link #commit}, {@link #commitUnsynced}, {@link #sync}, {@link #rollback} and
+ * {@link #close} runs inside the current transaction, which the caller ends with {@link #commit},
+ * {@link #commitUnsynced} or {@link #rollback}.
  *
  * <p>A job's due time is epoch milliseconds; a job is due once its due time is at or before the
  * queue's horizon. Jobs due later are timers (or failed jobs waiting to retry).
@@ -170,6 +171,27 @@ public interface JobStore extends AutoCloseable {
 
   /** Commits the current transaction durably. */
   void commit() throws SQLException;
+
+  /**
+   * Whether {@link #commitUnsynced} is cheaper than {@link #commit}: the store can commit without
+   * waiting for the disk, and sync later.
+   */
+  default boolean canCommitUnsynced() {
+    return false;
+  }
+
+  /**
+   * Commits the current transaction, durably only where {@link #canCommitUnsynced} is false;
+   * otherwise it survives a crash of the process, and a power cut once {@link #sync} or a later
+   * {@link #commit} returned. Returns whether changes now wait for {@link #sync}.
+   */
+  default boolean commitUnsynced() throws SQLException {
+    commit();
+    return false;
+  }
+
+  /** Makes every commit so far durable; a store whose commits are all durable does nothing. */
+  default void sync() throws SQLException {}
 
   /** Abandons the current transaction after a failure. */
   void rollback();

@@ -26,7 +26,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 /**
  * All of NightCoral's SQL: one SQLite connection in WAL mode, used by one thread at a time.
@@ -41,6 +44,8 @@ public final class SqliteJobStore implements JobStore {
   /** The schema version this code reads and writes ({@code PRAGMA user_version}). */
   public static final int SCHEMA_VERSION = 2;
 
+  private static final Logger log = LoggerFactory.getLogger("io.nightcoral");
+
   private static final byte[] SQLITE_HEADER =
       "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
@@ -53,6 +58,7 @@ public final class SqliteJobStore implements JobStore {
   private PreparedStatement charge;
   private Savepoint savepoint;
   private Checkpointer checkpointer; // null for an in-memory database
+  private LogSync logSync; // for synchronous=FULL on a file, else null
   private PreparedStatement retryLater;
   private PreparedStatement loadDue;
   private PreparedStatement findByKey;
@@ -131,8 +137,18 @@ public final class SqliteJobStore implements JobStore {
           st.execute("PRAGMA journal_mode = WAL");
           st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.BACKSTOP_PAGES);
         }
+        boolean syncApart = synchronous.equals("FULL") && !file.equals(":memory:");
+        if (syncApart) {
+          // commits write the log without an fsync; LogSync makes them durable (see commit)
+          try (Statement st = db.createStatement()) {
+            st.execute("PRAGMA synchronous = NORMAL");
+          }
+        }
         db.setAutoCommit(false);
         SqliteJobStore store = new SqliteJobStore(name, db);
+        if (syncApart) {
+          store.logSync = new LogSync(Path.of(file), db.unwrap(SQLiteConnection.class));
+        }
         if (!file.equals(":memory:")) {
           store.checkpointer = Checkpointer.start(file, name);
         }
@@ -628,9 +644,28 @@ public final class SqliteJobStore implements JobStore {
   /** Commits the current transaction durably. */
   @Override
   public void commit() throws SQLException {
+    commitUnsynced();
+    sync();
+  }
+
+  @Override
+  public boolean canCommitUnsynced() {
+    return logSync != null;
+  }
+
+  @Override
+  public boolean commitUnsynced() throws SQLException {
     db.commit();
     if (checkpointer != null) {
       checkpointer.nudge();
+    }
+    return logSync != null && logSync.pending();
+  }
+
+  @Override
+  public void sync() throws SQLException {
+    if (logSync != null) {
+      logSync.sync();
     }
   }
 
@@ -684,6 +719,14 @@ public final class SqliteJobStore implements JobStore {
   public void close() {
     if (checkpointer != null) {
       checkpointer.close();
+    }
+    if (logSync != null) {
+      try {
+        logSync.sync();
+      } catch (SQLException e) {
+        log.error("{}: {}", name, e.getMessage());
+      }
+      logSync.close();
     }
     try {
       db.close();
