@@ -80,6 +80,22 @@ public final class Benchmarks {
   record Results(Map<Metric, List<Double>> samples, List<String> failures) {}
 
   /**
+   * Runs a scenario's warm-up in a folder of its own, before the quiet wait of its first
+   * repetition, so that what the warm-up leaves behind (compilation, the disk writing its files
+   * back) is over when the first repetition starts.
+   */
+  private static void warmUp(Scenario s) throws Exception {
+    Path dir = Files.createTempDirectory("nightcoral-bench-" + s.name() + "-warm-up-");
+    long start = System.nanoTime();
+    try {
+      s.warmUp().run(new Trial(dir));
+    } finally {
+      deleteRecursively(dir);
+    }
+    say("%s warm-up done in %.1f s (not measured)", s.name(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
    * Runs the scenarios of {@code all} chosen by {@code bench.only} (a name, or a key of {@code
    * groups}), {@code bench.reps} times each, prints the table and any failures, and returns them.
    */
@@ -141,6 +157,9 @@ public final class Benchmarks {
                 "bench-results-at-exit"));
     for (int rep = 1; rep <= reps; rep++) {
       for (Scenario s : chosen) {
+        if (rep == 1 && s.warmUp() != null) {
+          warmUp(s);
+        }
         Path dir = Files.createTempDirectory("nightcoral-bench-" + s.name() + "-");
         Trial trial = new Trial(dir, latest);
         double idle = Machine.awaitQuiet(quiet, quietWait);
