@@ -159,6 +159,7 @@ final class JobQueue implements PoolListener {
   private final PendingWrites pending = new PendingWrites();
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final List<HeldJob> sentThisTurn = new ArrayList<>(); // hand-outs waiting for commit
+  private final List<HeldJob> sendWhenWritten = new ArrayList<>(); // ... for its write, not sync
   private final Set<Long> writtenThisTurn = new HashSet<>(); // jobs made ready by this turn
   private final List<HeldJob> askedBackThisTurn = new ArrayList<>();
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
@@ -481,6 +482,13 @@ final class JobQueue implements PoolListener {
           store.pragma(statement);
           return null;
         });
+  }
+
+  /**
+   * Makes the commit of the turn under way fail, as a disk error would; only on the queue thread.
+   */
+  void failThisCommitForTest() {
+    failCommit = true;
   }
 
   /** Makes the commit of this call's turn fail, as a disk error would; tests use it. */
@@ -916,6 +924,7 @@ final class JobQueue implements PoolListener {
     now = clock.advance();
     afterCommit.clear();
     sentThisTurn.clear();
+    sendWhenWritten.clear();
     writtenThisTurn.clear();
     askedBackThisTurn.clear();
     List<Call<?>> succeeded = new ArrayList<>();
@@ -969,6 +978,7 @@ final class JobQueue implements PoolListener {
       }
       boolean syncLater = maySyncLater(succeeded);
       boolean unsynced = store.commitUnsynced();
+      sendWritten();
       pending.committed(afterCommit);
       if (syncLater) {
         if (unsynced && unsyncedSince == 0) {
@@ -1144,9 +1154,11 @@ final class JobQueue implements PoolListener {
     HeldJob leaving = firstLeaving();
     // A job whose row was already durable before this turn goes out now, so that its child works
     // while this turn's commit syncs: its attempt becomes durable through the child's start record.
-    // One this turn made ready (added, requeued, retried), or claimed on a shared store, waits for
-    // the commit, as does every job after it, and all of them when a worker is being asked to give
-    // jobs back, so that each worker still receives its jobs in the queue's order.
+    // One this turn made ready (added, requeued, retried) waits until the commit has written it
+    // (not
+    // for its sync), as does every job after it, so that each worker still receives its jobs in the
+    // queue's order; one claimed on a shared store waits for the commit, and so do all of them when
+    // a worker is being asked to give jobs back.
     boolean afterCommitOnly = store.shared() || !askedBackThisTurn.isEmpty();
     Worker worker;
     while (job != null && (worker = loads.pick()) != null) {
@@ -1209,15 +1221,34 @@ final class JobQueue implements PoolListener {
     }
   }
 
-  /** Gives {@code held} to its worker now, or once this turn commits if {@code afterCommitOnly}. */
+  /**
+   * Gives {@code held} to its worker now, or, if {@code afterCommitOnly}, once this turn's commit
+   * has written it (see {@link #sendWritten}), or once that commit is synced too when a worker is
+   * being asked to give jobs back or the store is shared.
+   */
   private void handOut(HeldJob held, boolean afterCommitOnly) {
     loads.assign(held);
-    if (afterCommitOnly) {
+    if (!afterCommitOnly) {
+      send(held);
+    } else if (store.shared() || !askedBackThisTurn.isEmpty()) {
       sentThisTurn.add(held);
       afterCommit.add(() -> send(held));
     } else {
+      sendWhenWritten.add(held);
+    }
+  }
+
+  /**
+   * Sends the hand-outs that waited for this turn's commit as soon as it has written them, before
+   * the sync that makes them durable: the child works while the disk syncs. The rows are in the
+   * database then; only a power cut before the sync can lose them, and with them the job, whose
+   * {@code add} had not returned. A failed commit sends none of them.
+   */
+  private void sendWritten() {
+    for (HeldJob held : sendWhenWritten) {
       send(held);
     }
+    sendWhenWritten.clear();
   }
 
   private void send(HeldJob held) {
@@ -1348,6 +1379,9 @@ final class JobQueue implements PoolListener {
     store.rollback();
     pending.rolledBack();
     for (HeldJob held : sentThisTurn) {
+      loads.unassign(held);
+    }
+    for (HeldJob held : sendWhenWritten) {
       loads.unassign(held);
     }
     for (HeldJob held : askedBackThisTurn) {

@@ -759,6 +759,11 @@ public final class NightCoral<J> implements AutoCloseable {
     await(queue.insertThenForTest(NewJob.now(encode(job)), after));
   }
 
+  /** Stores {@code job} in a turn whose commit then fails, as a disk error would; tests use it. */
+  void addWithFailingCommitForTest(J job) {
+    await(queue.insertThenForTest(NewJob.now(encode(job)), queue::failThisCommitForTest));
+  }
+
   /** Makes the commit of this call's turn fail, as a disk error would, and throws that failure. */
   void failCommitForTest() {
     await(queue.failCommitForTest());

@@ -43,11 +43,12 @@ class DeferredSyncTest {
   void aFinishWaitsForTheSyncAndIdleCompletesOnlyOnceItIsDone() throws Exception {
     try (NightCoral<TestJob> nc = open(Synchronous.FULL)) {
       nc.syncDelayForTest(Duration.ofHours(1));
-      nc.launch(1);
+      // no worker yet: nothing else commits before the assertion
       nc.add(new TestJob("held", 1));
       assertFalse(nc.syncPendingForTest(), "an add returns once synced");
-      CompletableFuture<Void> idle = nc.idle(); // registered while job 1 runs
+      nc.launch(1);
       Await.await().until(() -> worker.runs(1) == 1);
+      CompletableFuture<Void> idle = nc.idle(); // registered while job 1 runs
       release.countDown();
       Await.get(idle);
       assertFalse(nc.syncPendingForTest(), "idle() completes after the sync");

@@ -123,6 +123,20 @@ class StoreFaultTest {
   }
 
   @Test
+  void aJobStoredByACommitThatFailsNeverGoesToAnIdleWorker() throws Exception {
+    try (NightCoral<TestJob> nc = open()) {
+      nc.launch(1);
+      assertThrows(
+          NightCoralException.class, () -> nc.addWithFailingCommitForTest(new TestJob("lost", 1)));
+      nc.add(new TestJob("kept", 2));
+      Await.get(nc.idle()); // after the pause in hand-outs that follows a fault
+      assertEquals(Map.of(2, 1), worker.counts(), "the job of the failed commit never ran");
+      assertEquals(1, nc.stats().retired());
+      assertEquals(0, nc.stats().queued());
+    }
+  }
+
+  @Test
   void anErrorInsideACallRollsBackThatCallAlone() throws Exception {
     try (NightCoral<TestJob> nc = open()) {
       nc.add(new TestJob("kept", 1));
