@@ -1071,6 +1071,9 @@ final class JobQueue implements PoolListener {
 
   /** Stores jobs; {@code awaited}: this coordinator waits for their replies. */
   private Inserted[] insertNow(List<NewJob> jobs, boolean awaited) throws SQLException {
+    if (!awaited && alike(jobs)) {
+      return insertAlike(jobs);
+    }
     Inserted[] ids = new Inserted[jobs.size()];
     for (int i = 0; i < ids.length; i++) {
       NewJob job = jobs.get(i);
@@ -1087,6 +1090,44 @@ final class JobQueue implements PoolListener {
       }
     }
     return ids;
+  }
+
+  /** Whether {@code jobs} are several, none with a key, all due at once with one priority. */
+  private boolean alike(List<NewJob> jobs) {
+    if (jobs.size() < 2) {
+      return false;
+    }
+    long horizon = counts.horizon();
+    NewJob first = jobs.get(0);
+    for (NewJob job : jobs) {
+      if (job.key() != null
+          || job.priority() != first.priority()
+          || job.dueAt(horizon) != first.dueAt(horizon)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Inserts jobs that {@link #alike} found alike, at once. */
+  private Inserted[] insertAlike(List<NewJob> jobs) throws SQLException {
+    long horizon = counts.horizon();
+    long dueAt = jobs.get(0).dueAt(horizon);
+    int priority = jobs.get(0).priority();
+    List<String> payloads = new ArrayList<>(jobs.size());
+    for (NewJob job : jobs) {
+      payloads.add(job.payload());
+    }
+    long[] ids = store.insertAll(payloads, dueAt, horizon, priority);
+    Inserted[] inserted = new Inserted[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      inserted[i] = new Inserted(ids[i], true);
+      writtenThisTurn.add(ids[i]);
+      if (counts.stored(dueAt)) {
+        ready.stored(new JobRow(ids[i], payloads.get(i), dueAt, horizon, 0, priority));
+      }
+    }
+    return inserted;
   }
 
   /**

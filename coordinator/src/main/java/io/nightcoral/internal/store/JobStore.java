@@ -29,6 +29,20 @@ public interface JobStore extends AutoCloseable {
       throws SQLException;
 
   /**
+   * Inserts jobs without keys, all due at {@code dueAt} with {@code priority}, stored at {@code
+   * now}, in the order given; returns their new ids in that order. Like {@link #insert} for each,
+   * done at once where the store can.
+   */
+  default long[] insertAll(List<String> payloads, long dueAt, long now, int priority)
+      throws SQLException {
+    long[] ids = new long[payloads.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = insert(payloads.get(i), dueAt, now, null, priority, false).id();
+    }
+    return ids;
+  }
+
+  /**
    * Whether coordinators in other processes share this store (PostgreSQL): then {@link #loadDue}
    * claims what it returns, leases and notices apply, and counts are only as fresh as the last
    * recount.

@@ -53,7 +53,12 @@ public final class SqliteJobStore implements JobStore {
   private final Connection db;
   private final StringBuilder finished = new StringBuilder();
   private final StringBuilder started = new StringBuilder();
+
+  /** The most rows one statement of {@link #insertAll} inserts. */
+  static final int INSERT_MANY_ROWS = 1_000;
+
   private PreparedStatement insert;
+  private PreparedStatement insertMany;
   private PreparedStatement delete;
   private PreparedStatement charge;
   private Savepoint savepoint;
@@ -78,6 +83,12 @@ public final class SqliteJobStore implements JobStore {
         db.prepareStatement(
             "INSERT INTO jobs (payload, due_at, created_at, job_key, priority) VALUES (?, ?, ?, ?, ?)"
                 + " ON CONFLICT (job_key) WHERE job_key IS NOT NULL DO NOTHING RETURNING id");
+    // one statement for many rows: SQLite runs it at a fraction of the cost per row of single
+    // inserts, and inserts in the array's order, so the new ids ascend in that order
+    insertMany =
+        db.prepareStatement(
+            "INSERT INTO jobs (payload, due_at, created_at, job_key, priority)"
+                + " SELECT value, ?, ?, NULL, ? FROM json_each(?) ORDER BY key RETURNING id");
     findByKey = db.prepareStatement("SELECT id FROM jobs WHERE job_key = ?");
     anyOfPriority = db.prepareStatement("SELECT 1 FROM jobs WHERE priority = ? LIMIT 1");
     delete = db.prepareStatement("DELETE FROM jobs WHERE id = ? RETURNING due_at");
@@ -283,6 +294,40 @@ public final class SqliteJobStore implements JobStore {
       rs.next();
       return new Inserted(rs.getLong(1), false);
     }
+  }
+
+  /**
+   * Inserts the payloads in statements of up to {@link #INSERT_MANY_ROWS} rows each, the payloads
+   * passed as one JSON array of strings.
+   */
+  @Override
+  public long[] insertAll(List<String> payloads, long dueAt, long now, int priority)
+      throws SQLException {
+    long[] ids = new long[payloads.size()];
+    for (int from = 0; from < ids.length; from += INSERT_MANY_ROWS) {
+      int to = Math.min(ids.length, from + INSERT_MANY_ROWS);
+      insertMany.setLong(1, dueAt);
+      insertMany.setLong(2, now);
+      insertMany.setInt(3, priority);
+      insertMany.setString(4, JsonStrings.array(payloads.subList(from, to)));
+      int n = from;
+      try (ResultSet rs = insertMany.executeQuery()) {
+        while (rs.next()) {
+          if (n == to) {
+            throw new SQLException("inserted more rows than payloads");
+          }
+          ids[n++] = rs.getLong(1);
+        }
+      }
+      if (n != to) {
+        throw new SQLException("inserted " + (n - from) + " rows of " + (to - from));
+      }
+      Arrays.sort(ids, from, to); // RETURNING's order is not promised; the insertion order is
+    }
+    if (priorities != null && !payloads.isEmpty()) {
+      priorities.add(priority);
+    }
+    return ids;
   }
 
   /** Deletes a job; returns the due time it had, or empty if there was no such job. */
@@ -703,7 +748,7 @@ public final class SqliteJobStore implements JobStore {
     try {
       for (PreparedStatement st :
           new PreparedStatement[] {
-            insert, delete, charge, retryLater, loadDue, findByKey, anyOfPriority
+            insert, insertMany, delete, charge, retryLater, loadDue, findByKey, anyOfPriority
           }) {
         st.close();
       }
