@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Instant.now()} (microseconds) with the timer's due time (epoch millis).
  */
 final class Latency {
-  private static final int WARM_UP = Workload.scaled(500, 20);
+  private static final int WARM_UP = Workload.scaled(5_000, 20);
   private static final int SAMPLES = Workload.scaled(2_000, 50);
   private static final int PENDING_TIMERS = Workload.scaled(100_000, 100);
   private static final int TIMER_ADDERS = 16;
