@@ -22,6 +22,11 @@ final class Await {
 
   /** The future's value, failing the test if it takes longer than {@link #LIMIT}. */
   static <T> T get(CompletableFuture<T> future) throws Exception {
-    return future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    return get(future, LIMIT);
+  }
+
+  /** The future's value, failing the test if it takes longer than {@code limit}. */
+  static <T> T get(CompletableFuture<T> future, Duration limit) throws Exception {
+    return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

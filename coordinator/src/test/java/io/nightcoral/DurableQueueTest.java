@@ -69,7 +69,8 @@ class DurableQueueTest {
         }
       }
       nc.addAll(batch);
-      Await.get(nc.idle());
+      // 10,000 jobs take ~10 s on PostgreSQL, and several times that on a loaded machine
+      Await.get(nc.idle(), Duration.ofMinutes(3));
       worker.assertEachRanOnce(10_000);
       Stats stats = nc.stats();
       assertEquals(10_000, stats.retired());
