@@ -1083,13 +1083,18 @@ final class JobQueue implements PoolListener {
           store.insert(job.payload(), dueAt, horizon, job.key(), job.priority(), awaited);
       ids[i] = inserted;
       if (inserted.created()) {
-        writtenThisTurn.add(inserted.id());
-      }
-      if (inserted.created() && counts.stored(dueAt)) {
-        ready.stored(new JobRow(inserted.id(), job.payload(), dueAt, horizon, 0, job.priority()));
+        stored(inserted.id(), job.payload(), dueAt, horizon, job.priority());
       }
     }
     return ids;
+  }
+
+  /** Counts a job this turn stored, and keeps it among the ready ones if it is due soon enough. */
+  private void stored(long id, String payload, long dueAt, long horizon, int priority) {
+    writtenThisTurn.add(id);
+    if (counts.stored(dueAt)) {
+      ready.stored(new JobRow(id, payload, dueAt, horizon, 0, priority));
+    }
   }
 
   /** Whether {@code jobs} are several, none with a key, all due at once with one priority. */
@@ -1122,10 +1127,7 @@ final class JobQueue implements PoolListener {
     Inserted[] inserted = new Inserted[ids.length];
     for (int i = 0; i < ids.length; i++) {
       inserted[i] = new Inserted(ids[i], true);
-      writtenThisTurn.add(ids[i]);
-      if (counts.stored(dueAt)) {
-        ready.stored(new JobRow(ids[i], payloads.get(i), dueAt, horizon, 0, priority));
-      }
+      stored(ids[i], payloads.get(i), dueAt, horizon, priority);
     }
     return inserted;
   }
@@ -1195,11 +1197,10 @@ final class JobQueue implements PoolListener {
     HeldJob leaving = firstLeaving();
     // A job whose row was already durable before this turn goes out now, so that its child works
     // while this turn's commit syncs: its attempt becomes durable through the child's start record.
-    // One this turn made ready (added, requeued, retried) waits until the commit has written it
-    // (not
-    // for its sync), as does every job after it, so that each worker still receives its jobs in the
-    // queue's order; one claimed on a shared store waits for the commit, and so do all of them when
-    // a worker is being asked to give jobs back.
+    // One this turn made ready (added, requeued, retried) waits until the commit has written it,
+    // not for the sync, as does every job after it, so that each worker still receives its jobs in
+    // the queue's order; one claimed on a shared store waits for the commit, and so do all of them
+    // when a worker is being asked to give jobs back.
     boolean afterCommitOnly = store.shared() || !askedBackThisTurn.isEmpty();
     Worker worker;
     while (job != null && (worker = loads.pick()) != null) {
