@@ -1071,7 +1071,7 @@ final class JobQueue implements PoolListener {
 
   /** Stores jobs; {@code awaited}: this coordinator waits for their replies. */
   private Inserted[] insertNow(List<NewJob> jobs, boolean awaited) throws SQLException {
-    if (!awaited && alike(jobs)) {
+    if (!awaited && !store.shared() && alike(jobs)) { // one statement per 1,000 on SQLite
       return insertAlike(jobs);
     }
     Inserted[] ids = new Inserted[jobs.size()];
